@@ -1,0 +1,56 @@
+#pragma once
+// A connection to one database. Not thread-safe: each thread that queries holds
+// its own Client (the gateway gives every event loop one).
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "strata/db/error.hpp"
+#include "strata/db/field.hpp"
+#include "strata/db/result_set.hpp"
+
+namespace strata::db {
+
+class Client {
+ public:
+  virtual ~Client() = default;
+
+  // Runs one statement. Parameters are bound by name (`:name` in the SQL), never
+  // spliced into it; a name the SQL uses that `parameters` lacks, or the reverse,
+  // is an Error of kind kBadParameters. Throws db::Error.
+  virtual ResultSet execute(std::string_view sql, const Parameters& parameters = {}) = 0;
+
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+
+  // "sqlite" or "mysql": picks engine-specific migration variants.
+  virtual std::string_view engine() const = 0;
+};
+
+// Begins on construction; rolls back on destruction unless commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(Client& client) : client_(client) { client_.begin(); }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() {
+    if (!done_) {
+      try {
+        client_.rollback();
+      } catch (const Error&) {
+        // The connection is gone; the server rolled the transaction back itself.
+      }
+    }
+  }
+  void commit() {
+    client_.commit();
+    done_ = true;
+  }
+
+ private:
+  Client& client_;
+  bool done_ = false;
+};
+
+}  // namespace strata::db

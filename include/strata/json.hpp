@@ -1,0 +1,42 @@
+#pragma once
+// JSON for functions, on RapidJSON: reading request bodies and writing results.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "strata/db/result_set.hpp"
+
+namespace strata::json {
+
+using Value = rapidjson::Value;
+using Document = rapidjson::Document;
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// Parses a request body that must be a JSON object; throws HttpError(400)
+// saying what is wrong (absent body, invalid JSON at offset N, not an object).
+Document parse_object(const std::optional<std::string>& body);
+
+// A string member of `object`: absent or null gives nullopt; any other
+// non-string value throws HttpError(400) naming the field.
+std::optional<std::string_view> optional_string(const Value& object, const char* field);
+
+// Writes one field as JSON: null, true/false, a number, a string, a blob as base64.
+void write_field(Writer& writer, const db::Field& field);
+// Writes record `row` of `result` as an object keyed by column label (the Data
+// API's formatRecordsAs: JSON form of one row).
+void write_record_object(Writer& writer, const db::ResultSet& result, std::size_t row);
+// All records as an array of such objects.
+void write_record_objects(Writer& writer, const db::ResultSet& result);
+// The records in the Data API's own form: [[{"longValue": 1}, {"stringValue": ...}], ...]
+void write_records(Writer& writer, const db::ResultSet& result);
+// columnMetadata in the Data API's form.
+void write_column_metadata(Writer& writer, const db::ResultSet& result);
+
+// `value` quoted and escaped as a JSON string.
+std::string quote(std::string_view value);
+
+}  // namespace strata::json

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages only, what building and testing Strata needs.
+# Safe to run again: packages already present are skipped without touching apt.
+set -euo pipefail
+
+build_packages=(
+  cmake ninja-build g++ pkg-config
+  libboost1.74-dev libssl-dev libsqlite3-dev rapidjson-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+test_packages=(python3 curl wrk sqlite3)
+
+wanted=("${build_packages[@]}")
+if [ "${1:-}" = "--test" ]; then wanted+=("${test_packages[@]}"); fi
+
+missing=()
+for package in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+
+echo "strata: installing Debian packages: ${missing[*]}" >&2
+sudo_cmd=()
+if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

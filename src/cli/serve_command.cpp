@@ -1,0 +1,115 @@
+#include "cli/serve_command.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "cli/exit_codes.hpp"
+#include "cli/migrate_command.hpp"
+#include "core/log.hpp"
+#include "db/database.hpp"
+#include "gateway/gateway.hpp"
+
+namespace strata::cli {
+namespace {
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 3000;
+  unsigned threads = 0;
+  std::size_t body_limit = 6 * 1024 * 1024;
+  unsigned read_timeout_ms = 15000;
+  bool quiet = false;
+};
+
+// Waits for SIGINT/SIGTERM on a thread of its own (the signals are blocked in
+// every other thread), then stops the server.
+class StopOnSignal {
+ public:
+  explicit StopOnSignal(http::Server& server) {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    thread_ = std::thread([this, &server, signals] {
+      int received = 0;
+      sigwait(&signals, &received);
+      if (finished_) return;
+      log::notice(std::string("serve: ") + (received == SIGINT ? "interrupted" : "terminated") + ", stopping");
+      server.stop();
+    });
+  }
+  ~StopOnSignal() {
+    // The server stopped on its own: wake the waiting thread so it can end.
+    finished_ = true;
+    pthread_kill(thread_.native_handle(), SIGTERM);
+    thread_.join();
+  }
+
+ private:
+  std::atomic<bool> finished_{false};
+  std::thread thread_;
+};
+
+int serve(const AppEnvironment& environment, const ServeOptions& options) {
+  log::set_quiet(options.quiet);
+  Project project = load_app_project(environment);
+  std::string url = resolve_database_url(environment, project);
+  auto database = db::open_database(url);
+  {
+    auto client = database->connect();
+    apply_pending_migrations(*client, project.database.migrations);
+  }
+
+  http::ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = options.port;
+  server_options.threads = options.threads;
+  server_options.body_limit = options.body_limit;
+  server_options.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
+
+  std::unique_ptr<gateway::Gateway> gateway;
+  http::Server server(server_options, [&gateway](http::Request&& request, http::Reply reply) {
+    gateway->handle(std::move(request), std::move(reply));
+  });
+  gateway = std::make_unique<gateway::Gateway>(project, *database, server.threads());
+  server.listen();
+  std::size_t routes = 0;
+  for (const Route& route : project.routes) routes += route.methods.size();
+  // Always printed, even with --quiet: scripts read the port from this line.
+  log::notice("serve: " + project.name + " listening on http://" + options.host + ":" +
+                           std::to_string(server.port()) + " (" + std::to_string(routes) + " routes, database " +
+                           database->description() + ", " + std::to_string(server.threads()) + " threads)");
+  if (options.host != "127.0.0.1" && options.host != "::1" && options.host != "localhost") {
+    log::warn("serve: listening on " + options.host + ", reachable from other machines");
+  }
+  StopOnSignal stop_on_signal(server);
+  server.run();
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, AppEnvironment& environment, int& exit_code) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* command = app.add_subcommand("serve", "Migrate the database, then serve the app's routes over HTTP");
+  command->add_option("--host", options->host, "Address to listen on (loopback only unless told otherwise)")
+      ->capture_default_str();
+  command->add_option("--port", options->port, "Port to listen on; 0 picks a free one")->capture_default_str();
+  command->add_option("--db", environment.database_url,
+                      "Database URL: sqlite:PATH (default: $STRATA_DB, else sqlite:<app>/.strata/<database>.db)");
+  command->add_option("--threads", options->threads, "Event loops (default: one per core)");
+  command->add_option("--body-limit", options->body_limit, "Largest request body in bytes (413 beyond)")
+      ->capture_default_str();
+  command->add_option("--read-timeout-ms", options->read_timeout_ms,
+                      "Close a connection whose request has not fully arrived within this time")
+      ->capture_default_str();
+  command->add_flag("--quiet", options->quiet, "No access log and no info lines (warnings and errors still print)");
+  command->callback([&environment, &exit_code, options] { exit_code = serve(environment, *options); });
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,281 @@
+#include "core/project.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/json_locator.hpp"
+
+namespace strata {
+namespace {
+
+using rapidjson::Value;
+namespace fs = std::filesystem;
+
+const std::set<std::string, std::less<>> kMethods = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"};
+
+bool is_name(std::string_view text) {
+  if (text.empty() || !((text[0] >= 'a' && text[0] <= 'z') || (text[0] >= 'A' && text[0] <= 'Z') || text[0] == '_'))
+    return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+const char* kind_of(const Value& value) {
+  switch (value.GetType()) {
+    case rapidjson::kNullType: return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType: return "a boolean";
+    case rapidjson::kObjectType: return "an object";
+    case rapidjson::kArrayType: return "an array";
+    case rapidjson::kStringType: return "a string";
+    case rapidjson::kNumberType: return "a number";
+  }
+  return "a value";
+}
+
+// Validates one parsed document; every complaint goes through fail(), which
+// adds the file, the line and the JSON path.
+class Validator {
+ public:
+  Validator(std::string_view text, const fs::path& file) : text_(text), file_(file) {}
+
+  Project run(const Value& root) {
+    Project project;
+    project.file = file_;
+    project.directory = file_.parent_path();
+    expect_object(root, "");
+    reject_unknown_members(root, "", {"$schema", "name", "routes", "database", "cors"});
+
+    project.name = required_string(root, "", "name");
+    if (!is_name(project.name) && project.name.find('-') == std::string::npos) {
+      fail("name", "expected a name of letters, digits, '_' or '-', got \"" + project.name + "\"");
+    }
+    read_routes(root, project);
+    read_database(root, project);
+    read_cors(root, project.cors);
+    return project;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& path, const std::string& message) const {
+    std::ostringstream out;
+    out << file_.string();
+    if (auto line = json_locator::line_of(text_, path)) out << ':' << *line;
+    out << ": " << (path.empty() ? "(the document)" : path) << ": " << message;
+    throw ProjectError(out.str());
+  }
+
+  void expect_object(const Value& value, const std::string& path) const {
+    if (!value.IsObject()) fail(path, std::string("expected an object, got ") + kind_of(value));
+  }
+
+  void reject_unknown_members(const Value& object, const std::string& path,
+                              std::initializer_list<std::string_view> known) const {
+    for (const auto& member : object.GetObject()) {
+      std::string_view key(member.name.GetString(), member.name.GetStringLength());
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        std::string expected;
+        for (auto name : known) {
+          if (name == "$schema") continue;
+          expected += expected.empty() ? "" : ", ";
+          expected.append(name);
+        }
+        fail(json_locator::member_path(path, key), "unknown field; expected one of " + expected);
+      }
+    }
+  }
+
+  const Value* member(const Value& object, const char* key) const {
+    auto it = object.FindMember(key);
+    return it == object.MemberEnd() ? nullptr : &it->value;
+  }
+
+  std::string string_value(const Value& value, const std::string& path) const {
+    if (!value.IsString()) fail(path, std::string("expected a string, got ") + kind_of(value));
+    return std::string(value.GetString(), value.GetStringLength());
+  }
+
+  std::string required_string(const Value& object, const std::string& parent, const char* key) const {
+    std::string path = json_locator::member_path(parent, key);
+    const Value* value = member(object, key);
+    if (!value) fail(parent, std::string("missing required field '") + key + "'");
+    std::string text = string_value(*value, path);
+    if (text.empty()) fail(path, "expected a non-empty string");
+    return text;
+  }
+
+  std::vector<std::string> string_list(const Value& value, const std::string& path) const {
+    // A single string is accepted where a list is expected: "*" for all origins.
+    if (value.IsString()) return {string_value(value, path)};
+    if (!value.IsArray()) fail(path, std::string("expected an array of strings, got ") + kind_of(value));
+    std::vector<std::string> list;
+    for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
+      list.push_back(string_value(value[i], json_locator::index_path(path, i)));
+    }
+    return list;
+  }
+
+  std::string normalize_route_path(const std::string& key, const std::string& path) const {
+    std::string normalized = key.empty() || key[0] != '/' ? "/" + key : key;
+    while (normalized.size() > 1 && normalized.back() == '/') normalized.pop_back();
+    std::set<std::string> parameters;
+    std::size_t start = 1;
+    while (normalized.size() > 1 && start <= normalized.size()) {
+      std::size_t end = normalized.find('/', start);
+      if (end == std::string::npos) end = normalized.size();
+      std::string segment = normalized.substr(start, end - start);
+      if (segment.empty()) fail(path, "route path has an empty segment (\"//\")");
+      if (segment.front() == '{' || segment.back() == '}') {
+        std::string name = segment.size() > 2 ? segment.substr(1, segment.size() - 2) : "";
+        bool greedy = !name.empty() && name.back() == '+';
+        if (greedy) name.pop_back();
+        if (segment.front() != '{' || segment.back() != '}' || !is_name(name)) {
+          fail(path, "path parameter segment '" + segment + "' must look like {name} or {name+}");
+        }
+        if (greedy && end != normalized.size()) fail(path, "greedy parameter {" + name + "+} must be the last segment");
+        if (!parameters.insert(name).second) fail(path, "path parameter {" + name + "} appears twice");
+      } else if (segment.find_first_of("{}") != std::string::npos) {
+        fail(path, "segment '" + segment + "' mixes text and a path parameter; a parameter takes a whole segment");
+      }
+      start = end + 1;
+    }
+    return normalized;
+  }
+
+  void read_routes(const Value& root, Project& project) const {
+    const Value* routes = member(root, "routes");
+    if (!routes) fail("", "missing required field 'routes'");
+    expect_object(*routes, "routes");
+    std::set<std::string> seen_paths;
+    for (const auto& entry : routes->GetObject()) {
+      std::string key(entry.name.GetString(), entry.name.GetStringLength());
+      std::string path = json_locator::member_path("routes", key);
+      Route route;
+      route.path = normalize_route_path(key, path);
+      if (!seen_paths.insert(route.path).second) fail(path, "route path " + route.path + " is declared twice");
+      if (!entry.value.IsArray()) {
+        fail(path, std::string("expected an array of {\"method\", \"function\"}, got ") + kind_of(entry.value));
+      }
+      if (entry.value.Empty()) fail(path, "expected at least one {\"method\", \"function\"}");
+      std::set<std::string> methods;
+      for (rapidjson::SizeType i = 0; i < entry.value.Size(); ++i) {
+        std::string item_path = json_locator::index_path(path, i);
+        const Value& item = entry.value[i];
+        expect_object(item, item_path);
+        reject_unknown_members(item, item_path, {"method", "function"});
+        RouteMethod method;
+        method.method = required_string(item, item_path, "method");
+        std::transform(method.method.begin(), method.method.end(), method.method.begin(), ::toupper);
+        if (!kMethods.count(method.method)) {
+          fail(item_path + ".method",
+               "expected one of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS, ANY, got \"" + method.method + "\"");
+        }
+        if (!methods.insert(method.method).second) {
+          fail(item_path + ".method", "method " + method.method + " is declared twice for " + route.path);
+        }
+        method.function = required_string(item, item_path, "function");
+        if (!is_name(method.function)) {
+          fail(item_path + ".function", "expected a function name (letters, digits, '_'), got \"" + method.function + "\"");
+        }
+        method.json_path = item_path + ".function";
+        route.methods.push_back(std::move(method));
+      }
+      project.routes.push_back(std::move(route));
+    }
+  }
+
+  void read_database(const Value& root, Project& project) const {
+    project.database.name = project.name;
+    std::string migrations = "migrations";
+    if (const Value* database = member(root, "database")) {
+      expect_object(*database, "database");
+      reject_unknown_members(*database, "database", {"name", "migrations"});
+      if (member(*database, "name")) {
+        project.database.name = required_string(*database, "database", "name");
+        if (!is_name(project.database.name)) {
+          fail("database.name", "expected a database name (letters, digits, '_'), got \"" + project.database.name + "\"");
+        }
+      }
+      if (member(*database, "migrations")) migrations = required_string(*database, "database", "migrations");
+    }
+    project.database.migrations = (project.directory / migrations).lexically_normal();
+  }
+
+  void read_cors(const Value& root, CorsSettings& cors) const {
+    const Value* settings = member(root, "cors");
+    if (!settings) return;
+    expect_object(*settings, "cors");
+    reject_unknown_members(*settings, "cors", {"origins", "headers", "methods", "allowCredentials", "maxAge"});
+    if (const Value* origins = member(*settings, "origins")) cors.origins = string_list(*origins, "cors.origins");
+    if (const Value* headers = member(*settings, "headers")) cors.headers = string_list(*headers, "cors.headers");
+    if (const Value* methods = member(*settings, "methods")) {
+      cors.methods = string_list(*methods, "cors.methods");
+      for (std::size_t i = 0; i < cors.methods.size(); ++i) {
+        std::string& method = cors.methods[i];
+        std::transform(method.begin(), method.end(), method.begin(), ::toupper);
+        if (method != "*" && !kMethods.count(method)) {
+          fail(json_locator::index_path("cors.methods", i), "expected an HTTP method or \"*\", got \"" + method + "\"");
+        }
+      }
+    }
+    if (const Value* credentials = member(*settings, "allowCredentials")) {
+      if (!credentials->IsBool()) fail("cors.allowCredentials", std::string("expected a boolean, got ") + kind_of(*credentials));
+      cors.allow_credentials = credentials->GetBool();
+    }
+    if (const Value* max_age = member(*settings, "maxAge")) {
+      if (!max_age->IsInt() || max_age->GetInt() < 0) fail("cors.maxAge", "expected a number of seconds >= 0");
+      cors.max_age_seconds = max_age->GetInt();
+    }
+    if (cors.origins.empty()) fail("cors.origins", "expected at least one origin (or \"*\")");
+  }
+
+  std::string_view text_;
+  fs::path file_;
+};
+
+}  // namespace
+
+Project parse_project(std::string_view text, const fs::path& file) {
+  rapidjson::Document document;
+  document.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+  if (document.HasParseError()) {
+    auto [line, column] = json_locator::line_and_column(text, document.GetErrorOffset());
+    throw ProjectError(file.string() + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                       ": not valid JSON: " + rapidjson::GetParseError_En(document.GetParseError()));
+  }
+  Project project = Validator(text, file).run(document);
+  project.source = std::string(text);
+  return project;
+}
+
+Project load_project(const fs::path& directory) {
+  fs::path file = fs::absolute(directory / kProjectFileName).lexically_normal();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    throw ProjectError(file.string() + ": cannot read the project file (run from the app's folder or pass --app DIR)");
+  }
+  std::stringstream content;
+  content << in.rdbuf();
+  return parse_project(content.str(), file);
+}
+
+void check_functions(const Project& project, const std::function<bool(std::string_view)>& exists) {
+  for (const Route& route : project.routes) {
+    for (const RouteMethod& method : route.methods) {
+      if (!exists(method.function)) {
+        std::string where = project.file.string();
+        if (auto line = json_locator::line_of(project.source, method.json_path)) where += ":" + std::to_string(*line);
+        throw ProjectError(where + ": " + method.json_path + ": no function named '" + method.function +
+                           "' is built into this app");
+      }
+    }
+  }
+}
+
+}  // namespace strata

@@ -1,0 +1,65 @@
+#pragma once
+// The project file, strata.json: an app's name, routes, database and CORS settings.
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+// A mistake in the project file: the message names the file, the line, the JSON
+// path and what was expected, e.g.
+//   strata.json:7: routes["posts"][1].function: no function named 'get_postz'
+class ProjectError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct RouteMethod {
+  std::string method;    // GET, POST, ... or ANY
+  std::string function;  // a registered function's name
+  std::string json_path;  // where it was declared, for error messages
+};
+
+struct Route {
+  std::string path;  // normalized: leading '/', no trailing '/', e.g. /posts/{id}
+  std::vector<RouteMethod> methods;
+};
+
+struct CorsSettings {
+  std::vector<std::string> origins{"*"};
+  std::vector<std::string> headers{"Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key",
+                                   "X-Amz-Security-Token", "X-Amz-User-Agent"};
+  std::vector<std::string> methods{"OPTIONS", "GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"};
+  bool allow_credentials = false;
+  int max_age_seconds = 600;
+};
+
+struct DatabaseSettings {
+  std::string name;
+  std::filesystem::path migrations;  // absolute
+};
+
+struct Project {
+  std::filesystem::path directory;  // absolute
+  std::filesystem::path file;       // directory / "strata.json"
+  std::string name;
+  std::vector<Route> routes;
+  DatabaseSettings database;
+  CorsSettings cors;
+  std::string source;  // the file's text, to give later errors a line number
+};
+
+inline constexpr const char* kProjectFileName = "strata.json";
+
+// Reads and validates `directory`/strata.json. Throws ProjectError.
+Project load_project(const std::filesystem::path& directory);
+// Parses and validates project-file text; `file` is only used in messages and
+// to resolve relative folders. Throws ProjectError.
+Project parse_project(std::string_view text, const std::filesystem::path& file);
+
+// Throws ProjectError for the first route whose function `exists` does not know.
+void check_functions(const Project& project, const std::function<bool(std::string_view)>& exists);
+
+}  // namespace strata

@@ -1,0 +1,50 @@
+#include "db/database.hpp"
+
+#include <atomic>
+#include <filesystem>
+
+#include "db/sqlite_client.hpp"
+
+namespace strata::db {
+namespace {
+
+class SqliteDatabase final : public Database {
+ public:
+  explicit SqliteDatabase(std::string path) : path_(std::move(path)) {
+    if (path_ == ":memory:") {
+      // Every connection of this process must see one database: a named shared-cache
+      // memory database, kept alive by keeper_ for as long as this object lives.
+      static std::atomic<int> counter{0};
+      path_ = "file:strata-memory-" + std::to_string(++counter) + "?mode=memory&cache=shared";
+      description_ = "sqlite::memory:";
+    } else {
+      std::filesystem::path parent = std::filesystem::path(path_).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent);
+      description_ = "sqlite:" + path_;
+    }
+    keeper_ = std::make_unique<SqliteClient>(path_);
+  }
+
+  std::unique_ptr<Client> connect() override { return std::make_unique<SqliteClient>(path_); }
+  std::string description() const override { return description_; }
+
+ private:
+  std::string path_;
+  std::string description_;
+  std::unique_ptr<SqliteClient> keeper_;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> open_database(std::string_view url) {
+  if (url.starts_with("sqlite:")) {
+    std::string_view path = url.substr(7);
+    if (path.starts_with("//")) path.remove_prefix(2);
+    if (path.empty()) throw UrlError("database URL '" + std::string(url) + "' names no file; write sqlite:PATH or sqlite::memory:");
+    return std::make_unique<SqliteDatabase>(std::string(path));
+  }
+  std::string scheme(url.substr(0, url.find(':')));
+  throw UrlError("unsupported database URL scheme '" + scheme + "'; expected sqlite:PATH (e.g. sqlite:blog.db)");
+}
+
+}  // namespace strata::db

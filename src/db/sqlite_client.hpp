@@ -1,0 +1,50 @@
+#pragma once
+// The embedded SQLite executor: one connection, prepared statements cached by SQL text.
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "strata/db/client.hpp"
+
+namespace strata::db {
+
+class SqliteClient final : public Client {
+ public:
+  // Opens (creating if needed) the database file at `path`, or an in-memory
+  // database for ":memory:". WAL journal, foreign keys on, 5 s busy timeout.
+  explicit SqliteClient(const std::string& path);
+  ~SqliteClient() override;
+  SqliteClient(const SqliteClient&) = delete;
+  SqliteClient& operator=(const SqliteClient&) = delete;
+
+  ResultSet execute(std::string_view sql, const Parameters& parameters = {}) override;
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+  std::string_view engine() const override { return "sqlite"; }
+
+  // BEGIN IMMEDIATE: takes the write lock now, so two migrators serialize.
+  void begin_immediate();
+  sqlite3* handle() const { return db_; }
+
+ private:
+  struct CachedStatement {
+    sqlite3_stmt* statement = nullptr;
+    std::vector<ColumnMetadata> columns;  // filled on first use
+    bool columns_known = false;
+    std::string keyword;  // first keyword: INSERT, SELECT, CREATE, ...
+  };
+
+  CachedStatement& prepare(std::string_view sql);
+  void bind(CachedStatement& cached, std::string_view sql, const Parameters& parameters);
+  void describe_columns(CachedStatement& cached);
+  void clear_cache();
+  [[noreturn]] void fail(int code, std::string_view sql) const;
+
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, CachedStatement> cache_;
+};
+
+}  // namespace strata::db

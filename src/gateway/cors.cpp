@@ -1,0 +1,58 @@
+#include "gateway/cors.hpp"
+
+#include <algorithm>
+
+namespace strata::gateway {
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+std::string join(const std::vector<std::string>& values) {
+  std::string joined;
+  for (const std::string& value : values) {
+    if (!joined.empty()) joined += ',';
+    joined += value;
+  }
+  return joined;
+}
+
+}  // namespace
+
+std::string_view Cors::allowed_origin(std::string_view origin) const {
+  for (const std::string& allowed : settings_.origins) {
+    if (allowed == "*") {
+      // With credentials a wildcard is not allowed by browsers: echo the origin.
+      return settings_.allow_credentials && !origin.empty() ? origin : std::string_view("*");
+    }
+    if (allowed == origin) return origin;
+  }
+  return {};
+}
+
+void Cors::decorate(http::Response& response, std::string_view origin) const {
+  std::string_view allowed = allowed_origin(origin);
+  if (allowed.empty()) return;
+  response.set(bhttp::field::access_control_allow_origin, allowed);
+  if (allowed != "*") response.set(bhttp::field::vary, "Origin");
+  if (settings_.allow_credentials) response.set(bhttp::field::access_control_allow_credentials, "true");
+}
+
+http::Response Cors::preflight(const http::Request& request, std::string_view route_methods) const {
+  http::Response response{bhttp::status::no_content, request.version()};
+  bool all_methods = std::find(settings_.methods.begin(), settings_.methods.end(), "*") != settings_.methods.end();
+  response.set(bhttp::field::access_control_allow_methods,
+               all_methods ? std::string(route_methods) : join(settings_.methods));
+  std::string headers = join(settings_.headers);
+  if (headers == "*") {
+    // Echo what the browser asked for.
+    headers = std::string(request[bhttp::field::access_control_request_headers]);
+  }
+  if (!headers.empty()) response.set(bhttp::field::access_control_allow_headers, headers);
+  response.set(bhttp::field::access_control_max_age, std::to_string(settings_.max_age_seconds));
+  decorate(response, request[bhttp::field::origin]);
+  response.keep_alive(request.keep_alive());
+  response.prepare_payload();
+  return response;
+}
+
+}  // namespace strata::gateway

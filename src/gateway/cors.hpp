@@ -1,0 +1,28 @@
+#pragma once
+// CORS as the project file sets it: preflight answers and the headers added to
+// every response, as API Gateway's CORS support (and its OPTIONS mock) gives them.
+#include <string_view>
+
+#include "core/project.hpp"
+#include "http/server.hpp"
+
+namespace strata::gateway {
+
+class Cors {
+ public:
+  // `settings` must outlive this object.
+  explicit Cors(const CorsSettings& settings) : settings_(settings) {}
+
+  // Adds Access-Control-Allow-Origin (and Vary, Credentials) for `origin`.
+  void decorate(http::Response& response, std::string_view origin) const;
+  // 204 for an OPTIONS request on a known resource whose methods are `route_methods`.
+  http::Response preflight(const http::Request& request, std::string_view route_methods) const;
+
+ private:
+  // The value of Access-Control-Allow-Origin for `origin`, or empty when not allowed.
+  std::string_view allowed_origin(std::string_view origin) const;
+
+  const CorsSettings& settings_;
+};
+
+}  // namespace strata::gateway

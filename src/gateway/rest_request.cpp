@@ -1,0 +1,95 @@
+#include "gateway/rest_request.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+#include "core/base64.hpp"
+#include "core/clock.hpp"
+#include "gateway/url.hpp"
+
+namespace strata::gateway {
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+// Valid UTF-8 can travel in the event's body as is; anything else goes base64.
+bool is_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
+    }
+    if (length == 2 && c < 0xc2) return false;  // overlong
+    i += length;
+  }
+  return true;
+}
+
+std::string resource_id(std::string_view resource) {
+  std::uint32_t hash = 2166136261u;
+  for (char c : resource) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+  char text[16];
+  std::snprintf(text, sizeof text, "%06x", hash & 0xffffff);
+  return text;
+}
+
+}  // namespace
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  std::uint64_t high = generator(), low = generator();
+  high = (high & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+  low = (low & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;    // variant 1
+  char text[40];
+  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
+                static_cast<unsigned>((high >> 16) & 0xffff), static_cast<unsigned>(high & 0xffff),
+                static_cast<unsigned>(low >> 48), static_cast<unsigned long long>(low & 0xffffffffffffULL));
+  return text;
+}
+
+Request build_rest_request(http::Request& http_request, RouteMatch&& match, const RequestOrigin& origin) {
+  Request request;
+  Target target = split_target(http_request.target());
+  request.resource = match.route->path;
+  request.path = std::string(target.path);
+  request.http_method = std::string(http_request.method_string());
+  for (const auto& field : http_request) {
+    request.headers.add(std::string(field.name_string()), std::string(field.value()));
+  }
+  parse_query(target.query, request.query);
+  request.path_parameters = std::move(match.path_parameters);
+
+  std::string& body = http_request.body();
+  if (!body.empty()) {
+    if (is_utf8(body)) {
+      request.body = std::move(body);
+    } else {
+      request.body = base64::encode(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
+      request.is_base64_encoded = true;
+    }
+  }
+
+  RequestContext& context = request.request_context;
+  auto now = std::chrono::system_clock::now();
+  context.account_id = "123456789012";
+  context.api_id = "local";
+  context.domain_name = std::string(http_request[bhttp::field::host]);
+  context.http_method = request.http_method;
+  context.identity.source_ip = origin.source_ip;
+  context.identity.user_agent = std::string(http_request[bhttp::field::user_agent]);
+  context.stage = origin.stage;
+  context.path = "/" + origin.stage + request.path;
+  context.protocol = http_request.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
+  context.request_id = new_request_id();
+  context.request_time = clock::api_gateway_time(now);
+  context.request_time_epoch = clock::epoch_milliseconds(now);
+  context.resource_path = request.resource;
+  context.resource_id = resource_id(request.resource);
+  return request;
+}
+
+}  // namespace strata::gateway

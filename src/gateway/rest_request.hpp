@@ -1,0 +1,23 @@
+#pragma once
+// Builds the Request a function sees from an HTTP request, with the fields of an
+// API Gateway REST proxy event (payload format 1.0).
+#include <string>
+
+#include "gateway/router.hpp"
+#include "http/server.hpp"
+#include "strata/request.hpp"
+
+namespace strata::gateway {
+
+struct RequestOrigin {
+  std::string source_ip;
+  std::string stage = "local";
+};
+
+// Moves the body out of `http_request`.
+Request build_rest_request(http::Request& http_request, RouteMatch&& match, const RequestOrigin& origin);
+
+// A request id in the form API Gateway and Lambda use (a random UUID).
+std::string new_request_id();
+
+}  // namespace strata::gateway

@@ -1,0 +1,40 @@
+#pragma once
+// Maps a request path to a route of the project file: exact segments first, then
+// {param} segments, then a greedy {param+} tail, as API Gateway resolves resources.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/project.hpp"
+#include "strata/multi_map.hpp"
+
+namespace strata::gateway {
+
+struct RouteMatch {
+  const Route* route = nullptr;
+  MultiMap path_parameters;
+};
+
+class Router {
+ public:
+  // `routes` must outlive the Router.
+  explicit Router(const std::vector<Route>& routes);
+  ~Router();
+
+  // nullopt when no resource matches. Segments are percent-decoded into the parameters.
+  std::optional<RouteMatch> match(std::string_view path) const;
+
+  // The function for `method` on `route` (an ANY entry matches every method), or nullptr.
+  static const RouteMethod* find_method(const Route& route, std::string_view method);
+  // The methods `route` answers, for an Allow header: "GET, POST".
+  static std::string allowed_methods(const Route& route);
+
+ private:
+  struct Node;
+  std::unique_ptr<Node> root_;
+};
+
+}  // namespace strata::gateway

@@ -1,0 +1,249 @@
+#include "http/server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/beast/core.hpp>
+
+#include <atomic>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "strata/json.hpp"
+
+namespace strata::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+thread_local unsigned this_thread_index = 0;
+}
+
+Response json_error(unsigned status, std::string_view message, unsigned version, bool keep_alive) {
+  Response response{static_cast<bhttp::status>(status), version};
+  response.set(bhttp::field::content_type, "application/json");
+  response.body() = "{\"message\":" + json::quote(message) + "}";
+  response.keep_alive(keep_alive);
+  response.prepare_payload();
+  return response;
+}
+
+struct Server::State {
+  ServerOptions options;
+  Handler handler;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::optional<tcp::acceptor> acceptor;
+  std::size_t next_context = 0;
+  std::atomic<std::size_t> connections{0};
+  std::atomic<bool> stopped{false};
+};
+
+// One connection: read a request, hand it to the handler, write the reply, repeat.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, asio::io_context& context, Server::State& state)
+      : stream_(std::move(socket)), context_(context), state_(state) {
+    ++state_.connections;
+  }
+  ~Session() { --state_.connections; }
+
+  void start(bool over_limit) {
+    if (over_limit) {
+      // Refuse politely: a JSON 503 and a close, so the client knows to retry.
+      respond(json_error(503, "too many connections; try again later", 11, false));
+      return;
+    }
+    read_header();
+  }
+
+  void respond(Response&& response) {
+    auto self = shared_from_this();
+    if (!context_.get_executor().running_in_this_thread()) {
+      asio::post(stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->respond(std::move(response));
+      });
+      return;
+    }
+    response_ = std::move(response);
+    if (state_.stopped) response_.keep_alive(false);
+    stream_.expires_after(state_.options.read_timeout);
+    bhttp::async_write(stream_, response_, [self](beast::error_code error, std::size_t) {
+      if (error) return self->close();
+      if (!self->response_.keep_alive()) return self->close();
+      self->read_header();
+    });
+  }
+
+  std::string remote_address() {
+    beast::error_code error;
+    auto endpoint = stream_.socket().remote_endpoint(error);
+    return error ? std::string() : endpoint.address().to_string();
+  }
+
+ private:
+  void read_header() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(state_.options.header_limit));
+    parser_->body_limit(state_.options.body_limit);
+    stream_.expires_after(state_.options.read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code error, std::size_t) {
+                               self->on_header(error);
+                             });
+  }
+
+  void on_header(beast::error_code error) {
+    if (error) return on_read_error(error);
+    auto& request = parser_->get();
+    auto length = parser_->content_length();
+    if (length && *length > state_.options.body_limit) {
+      return respond(json_error(413, "request body is larger than the limit of " +
+                                         std::to_string(state_.options.body_limit) + " bytes",
+                                request.version(), false));
+    }
+    if (bhttp::verb::unknown == request.method()) {
+      return respond(json_error(400, "unknown HTTP method", request.version(), false));
+    }
+    auto expect = request[bhttp::field::expect];
+    if (beast::iequals(expect, "100-continue")) {
+      // Tell the client to send the body now rather than after its own wait.
+      auto self = shared_from_this();
+      auto continue_response = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, request.version());
+      bhttp::async_write(stream_, *continue_response, [self, continue_response](beast::error_code write_error, std::size_t) {
+        if (write_error) return self->close();
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, std::size_t) {
+      if (error) return self->on_read_error(error);
+      self->dispatch();
+    });
+  }
+
+  void on_read_error(beast::error_code error) {
+    if (error == bhttp::error::end_of_stream || error == asio::error::eof || error == beast::error::timeout ||
+        error == asio::error::connection_reset || error == asio::error::operation_aborted) {
+      return close();
+    }
+    if (error == bhttp::error::body_limit) {
+      return respond(json_error(413, "request body is larger than the limit of " +
+                                         std::to_string(state_.options.body_limit) + " bytes", 11, false));
+    }
+    if (error == bhttp::error::header_limit) {
+      return respond(json_error(431, "request headers are larger than the limit of " +
+                                         std::to_string(state_.options.header_limit) + " bytes", 11, false));
+    }
+    // Anything else is a malformed request.
+    respond(json_error(400, "malformed HTTP request: " + error.message(), 11, false));
+  }
+
+  void dispatch() {
+    Request request = parser_->release();
+    state_.handler(std::move(request), Reply(shared_from_this()));
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  asio::io_context& context_;
+  Server::State& state_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Response response_;
+};
+
+void Reply::operator()(Response&& response) const { session_->respond(std::move(response)); }
+std::string Reply::remote_address() const { return session_->remote_address(); }
+
+Server::Server(ServerOptions options, Handler handler) : state_(std::make_unique<State>()) {
+  state_->options = std::move(options);
+  state_->handler = std::move(handler);
+  unsigned threads = state_->options.threads ? state_->options.threads : std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < threads; ++i) state_->contexts.push_back(std::make_unique<asio::io_context>(1));
+}
+
+Server::~Server() = default;
+
+unsigned Server::threads() const { return static_cast<unsigned>(state_->contexts.size()); }
+
+unsigned Server::current_thread_index() { return this_thread_index; }
+
+void Server::listen() {
+  beast::error_code error;
+  auto address = asio::ip::make_address(state_->options.host, error);
+  if (error) throw std::runtime_error("cannot listen on host '" + state_->options.host + "': not an IP address");
+  tcp::endpoint endpoint(address, state_->options.port);
+  auto& acceptor = state_->acceptor.emplace(*state_->contexts[0]);
+  acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    throw std::runtime_error("cannot listen on " + state_->options.host + ":" + std::to_string(state_->options.port) +
+                             ": " + error.message());
+  }
+}
+
+unsigned short Server::port() const { return state_->acceptor->local_endpoint().port(); }
+
+namespace {
+
+void accept_next(Server::State& state) {
+  if (state.stopped) return;
+  auto& context = *state.contexts[state.next_context];
+  state.next_context = (state.next_context + 1) % state.contexts.size();
+  state.acceptor->async_accept(context, [&state, &context](beast::error_code error, tcp::socket socket) {
+    if (error == asio::error::operation_aborted || state.stopped) return;
+    if (!error) {
+      socket.set_option(tcp::no_delay(true), error);
+      bool over_limit = state.connections.load() >= state.options.max_connections;
+      auto session = std::make_shared<Session>(std::move(socket), context, state);
+      session->start(over_limit);
+    }
+    accept_next(state);
+  });
+}
+
+}  // namespace
+
+void Server::run(const std::function<void(unsigned)>& on_thread_start) {
+  if (!state_->acceptor) listen();
+  accept_next(*state_);
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < state_->contexts.size(); ++i) {
+    threads.emplace_back([this, i, &on_thread_start] {
+      this_thread_index = i;
+      if (on_thread_start) on_thread_start(i);
+      auto guard = asio::make_work_guard(*state_->contexts[i]);
+      state_->contexts[i]->run();
+    });
+  }
+  this_thread_index = 0;
+  if (on_thread_start) on_thread_start(0);
+  state_->contexts[0]->run();
+  for (auto& thread : threads) thread.join();
+}
+
+void Server::stop() {
+  asio::post(*state_->contexts[0], [this] {
+    state_->stopped = true;
+    beast::error_code ignored;
+    if (state_->acceptor) state_->acceptor->close(ignored);
+    for (auto& context : state_->contexts) context->stop();
+  });
+}
+
+}  // namespace strata::http

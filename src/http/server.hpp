@@ -1,0 +1,77 @@
+#pragma once
+// The one HTTP/1.1 server (Boost.Beast) behind the gateway and, later, the
+// Runtime API and Data API servers: keep-alive, one event loop per thread,
+// request size limits and read timeouts.
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace strata::http {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 3000;  // 0 picks a free port; port() tells which
+  unsigned threads = 0;        // event loops; 0 means one per core
+  std::size_t body_limit = 6 * 1024 * 1024;
+  std::size_t header_limit = 16 * 1024;
+  // A request must arrive whole within this time of the connection becoming
+  // idle; a slower client (or an idle keep-alive connection) is closed.
+  std::chrono::milliseconds read_timeout{15000};
+  std::size_t max_connections = 4096;
+};
+
+class Session;
+
+// Answers one request. Call exactly once, from any thread; the connection stays
+// alive until then.
+class Reply {
+ public:
+  explicit Reply(std::shared_ptr<Session> session) : session_(std::move(session)) {}
+  void operator()(Response&& response) const;
+  // The client's IP address, as API Gateway reports it in identity.sourceIp.
+  std::string remote_address() const;
+
+ private:
+  std::shared_ptr<Session> session_;
+};
+
+// Called on an event-loop thread for each complete request.
+using Handler = std::function<void(Request&& request, Reply reply)>;
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens; throws std::runtime_error saying why (port in use, bad host).
+  void listen();
+  unsigned short port() const;
+  unsigned threads() const;
+  // Runs the event loops on this thread and threads()-1 others until stop().
+  // `on_thread_start(i)` runs first on each loop's thread (i from 0).
+  void run(const std::function<void(unsigned)>& on_thread_start = {});
+  // Thread-safe, and safe from a signal handler's posted callback.
+  void stop();
+
+  // The index of the event loop running the calling thread, or 0 outside one.
+  static unsigned current_thread_index();
+
+  struct State;  // opaque; shared with the connections
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+// A JSON error body {"message": ...} with the given status, as API Gateway words its own errors.
+Response json_error(unsigned status, std::string_view message, unsigned version = 11, bool keep_alive = true);
+
+}  // namespace strata::http

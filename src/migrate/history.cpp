@@ -1,0 +1,65 @@
+#include "migrate/history.hpp"
+
+namespace strata::migrate {
+
+void ensure_history_table(db::Client& client) {
+  client.execute(
+      "CREATE TABLE IF NOT EXISTS strata_schema_history ("
+      " installed_rank INTEGER NOT NULL PRIMARY KEY,"
+      " version VARCHAR(50) NOT NULL,"
+      " description VARCHAR(200) NOT NULL,"
+      " script VARCHAR(1000) NOT NULL,"
+      " checksum CHAR(64) NOT NULL,"
+      " installed_by VARCHAR(100) NOT NULL,"
+      " installed_on DATETIME NOT NULL,"
+      " execution_time_us BIGINT NOT NULL,"
+      " success BOOLEAN NOT NULL,"
+      " statements_applied INTEGER NOT NULL,"
+      " statement_hashes TEXT NOT NULL)");
+}
+
+std::vector<HistoryRow> read_history(db::Client& client) {
+  db::ResultSet result = client.execute(
+      "SELECT installed_rank, version, description, script, checksum, installed_by, installed_on,"
+      " execution_time_us, success, statements_applied, statement_hashes"
+      " FROM strata_schema_history ORDER BY installed_rank");
+  std::vector<HistoryRow> rows;
+  rows.reserve(result.records.size());
+  for (const db::Record& record : result.records) {
+    HistoryRow row;
+    row.installed_rank = record[0].as_long();
+    row.version = record[1].as_string();
+    row.description = record[2].as_string();
+    row.script = record[3].as_string();
+    row.checksum = record[4].as_string();
+    row.installed_by = record[5].as_string();
+    row.installed_on = record[6].as_string();
+    row.execution_time_us = record[7].as_long();
+    row.success = record[8].is_bool() ? record[8].as_bool() : record[8].as_long() != 0;
+    row.statements_applied = record[9].as_long();
+    row.statement_hashes = record[10].as_string();
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void append_history(db::Client& client, const HistoryRow& row) {
+  client.execute(
+      "INSERT INTO strata_schema_history (installed_rank, version, description, script, checksum, installed_by,"
+      " installed_on, execution_time_us, success, statements_applied, statement_hashes)"
+      " SELECT COALESCE(MAX(installed_rank), 0) + 1, :version, :description, :script, :checksum, :installed_by,"
+      " :installed_on, :execution_time_us, :success, :statements_applied, :statement_hashes"
+      " FROM strata_schema_history",
+      {{"version", row.version},
+       {"description", row.description},
+       {"script", row.script},
+       {"checksum", row.checksum},
+       {"installed_by", row.installed_by},
+       {"installed_on", row.installed_on},
+       {"execution_time_us", row.execution_time_us},
+       {"success", row.success},
+       {"statements_applied", row.statements_applied},
+       {"statement_hashes", row.statement_hashes}});
+}
+
+}  // namespace strata::migrate

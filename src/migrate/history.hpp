@@ -1,0 +1,36 @@
+#pragma once
+// The history table, strata_schema_history: one row per migration that ran (or failed).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "strata/db/client.hpp"
+
+namespace strata::migrate {
+
+inline constexpr const char* kHistoryTable = "strata_schema_history";
+
+struct HistoryRow {
+  std::int64_t installed_rank = 0;
+  std::string version;
+  std::string description;
+  std::string script;
+  std::string checksum;
+  std::string installed_by;
+  std::string installed_on;  // UTC, YYYY-MM-DD HH:MM:SS
+  std::int64_t execution_time_us = 0;
+  bool success = false;
+  // Statements of the script that completed, and the SHA-256 of each, comma
+  // separated: what lets a half-applied MySQL migration resume safely.
+  std::int64_t statements_applied = 0;
+  std::string statement_hashes;
+};
+
+// Creates the table if it does not exist yet.
+void ensure_history_table(db::Client& client);
+// Every row, in installed_rank order.
+std::vector<HistoryRow> read_history(db::Client& client);
+// Appends a row; its installed_rank is one past the highest.
+void append_history(db::Client& client, const HistoryRow& row);
+
+}  // namespace strata::migrate

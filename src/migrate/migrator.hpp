@@ -1,0 +1,68 @@
+#pragma once
+// Applies an app's migration scripts to a database, each exactly once, in order,
+// recording each in strata_schema_history.
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "migrate/history.hpp"
+#include "migrate/migration_script.hpp"
+#include "strata/db/client.hpp"
+
+namespace strata::migrate {
+
+// A migration failed: names the script, the statement's line and the database's message.
+class MigrationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class State {
+  kApplied,   // ran, and the script on disk still has the recorded checksum
+  kPending,   // on disk, not yet run
+  kFailed,    // recorded as failed (MySQL: DDL committed part of it)
+  kModified,  // ran, but the script changed since
+  kMissing,   // ran, but its script is gone
+};
+const char* state_name(State state);
+
+struct MigrationStatus {
+  std::string version;
+  std::string description;
+  std::string script;
+  State state = State::kPending;
+  std::optional<HistoryRow> applied;
+};
+
+struct AppliedMigration {
+  std::string version;
+  std::string script;
+  std::size_t statements = 0;
+  std::chrono::microseconds took{0};
+};
+
+class Migrator {
+ public:
+  // `client` must outlive the Migrator. Reads the scripts that apply to the client's engine.
+  Migrator(db::Client& client, const std::filesystem::path& directory);
+
+  std::vector<MigrationStatus> status();
+  // Applies every pending script in version order, each in one transaction where
+  // the engine allows it. Calls `on_applied` after each. Throws MigrationError.
+  std::vector<AppliedMigration> up(const std::function<void(const AppliedMigration&)>& on_applied = {});
+
+  const std::vector<MigrationScript>& scripts() const { return scripts_; }
+
+ private:
+  AppliedMigration apply(const MigrationScript& script);
+
+  db::Client& client_;
+  std::filesystem::path directory_;
+  std::vector<MigrationScript> scripts_;
+};
+
+}  // namespace strata::migrate
