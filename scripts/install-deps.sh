@@ -5,10 +5,10 @@ set -euo pipefail
 
 build_packages=(
   cmake ninja-build g++ pkg-config
-  libboost1.74-dev libssl-dev libsqlite3-dev rapidjson-dev libcli11-dev
+  libboost1.74-dev libssl-dev libsqlite3-dev libmariadb-dev rapidjson-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-test_packages=(python3 curl wrk sqlite3)
+test_packages=(python3 curl wrk sqlite3 mariadb-server mariadb-client)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then wanted+=("${test_packages[@]}"); fi

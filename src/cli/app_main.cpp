@@ -66,6 +66,9 @@ int main(int argc, char** argv) {
   } catch (const migrate::MigrationError& error) {
     std::cerr << "error: " << error.what() << '\n';
     return cli::kExitMigrationFailed;
+  } catch (const migrate::LockTimeoutError& error) {
+    std::cerr << "error: " << error.what() << '\n';
+    return cli::kExitLockTimeout;
   } catch (const migrate::ScriptError& error) {
     std::cerr << "error: " << error.what() << '\n';
     return cli::kExitValidation;

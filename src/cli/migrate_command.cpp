@@ -83,21 +83,26 @@ void apply_pending_migrations(db::Client& client, const std::filesystem::path& d
 void add_migrate_command(CLI::App& app, AppEnvironment& environment, int& exit_code) {
   CLI::App* migrate = app.add_subcommand("migrate", "Migrate the app's database (status, up)");
   migrate->require_subcommand(1);
+  migrate->fallthrough();
   migrate->footer(kExitCodesHelp);
+  migrate->add_option("--db", environment.database_url,
+                      "Database URL: sqlite:PATH (default: $STRATA_DB, else sqlite:<app>/.strata/<database>.db)");
 
   CLI::App* status = migrate->add_subcommand("status", "List every script and applied version with its state");
-  static bool as_json = false;
-  status->add_flag("--json", as_json, "Print the status as a JSON array");
-  status->callback([&environment, &exit_code] {
-    exit_code = with_database(environment, [](db::Client& client, const Project& project) {
+  status->fallthrough();
+  auto as_json = std::make_shared<bool>(false);
+  status->add_flag("--json", *as_json, "Print the status as a JSON array");
+  status->callback([&environment, &exit_code, as_json] {
+    exit_code = with_database(environment, [as_json](db::Client& client, const Project& project) {
       migrate::Migrator migrator(client, project.database.migrations);
       auto report = migrator.status();
-      as_json ? print_status_json(report) : print_status_table(report);
+      *as_json ? print_status_json(report) : print_status_table(report);
       return kExitOk;
     });
   });
 
   CLI::App* up = migrate->add_subcommand("up", "Apply pending migrations in version order");
+  up->fallthrough();
   up->callback([&environment, &exit_code] {
     exit_code = with_database(environment, [](db::Client& client, const Project& project) {
       apply_pending_migrations(client, project.database.migrations);

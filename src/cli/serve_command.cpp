@@ -97,6 +97,7 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
 void add_serve_command(CLI::App& app, AppEnvironment& environment, int& exit_code) {
   auto options = std::make_shared<ServeOptions>();
   CLI::App* command = app.add_subcommand("serve", "Migrate the database, then serve the app's routes over HTTP");
+  command->fallthrough();
   command->add_option("--host", options->host, "Address to listen on (loopback only unless told otherwise)")
       ->capture_default_str();
   command->add_option("--port", options->port, "Port to listen on; 0 picks a free one")->capture_default_str();

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <filesystem>
 
+#include "db/mysql_client.hpp"
 #include "db/sqlite_client.hpp"
 
 namespace strata::db {
@@ -34,6 +35,16 @@ class SqliteDatabase final : public Database {
   std::unique_ptr<SqliteClient> keeper_;
 };
 
+class MysqlDatabase final : public Database {
+ public:
+  explicit MysqlDatabase(MysqlSettings settings) : settings_(std::move(settings)) {}
+  std::unique_ptr<Client> connect() override { return std::make_unique<MysqlClient>(settings_); }
+  std::string description() const override { return settings_.description(); }
+
+ private:
+  MysqlSettings settings_;
+};
+
 }  // namespace
 
 std::unique_ptr<Database> open_database(std::string_view url) {
@@ -43,8 +54,10 @@ std::unique_ptr<Database> open_database(std::string_view url) {
     if (path.empty()) throw UrlError("database URL '" + std::string(url) + "' names no file; write sqlite:PATH or sqlite::memory:");
     return std::make_unique<SqliteDatabase>(std::string(path));
   }
+  if (url.starts_with("mysql://")) return std::make_unique<MysqlDatabase>(MysqlSettings::parse(url));
   std::string scheme(url.substr(0, url.find(':')));
-  throw UrlError("unsupported database URL scheme '" + scheme + "'; expected sqlite:PATH (e.g. sqlite:blog.db)");
+  throw UrlError("unsupported database URL scheme '" + scheme +
+                 "'; expected sqlite:PATH (e.g. sqlite:blog.db) or mysql://USER:PASSWORD@HOST:PORT/DATABASE");
 }
 
 }  // namespace strata::db

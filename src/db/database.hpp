@@ -2,6 +2,7 @@
 // A database named by URL, from which each thread opens its own Client.
 //   sqlite:PATH            an SQLite file (created if missing)
 //   sqlite::memory:        a private in-memory database shared by this process's clients
+//   mysql://USER:PASSWORD@HOST:PORT/DATABASE[?ssl=required&connect_timeout=S&read_timeout=S]
 #include <memory>
 #include <stdexcept>
 #include <string>

@@ -1,6 +1,6 @@
 #include "gateway/router.hpp"
 
-#include "gateway/url.hpp"
+#include "core/percent_decode.hpp"
 
 namespace strata::gateway {
 

@@ -9,9 +9,6 @@
 
 namespace strata::gateway {
 
-// %XX decoded; in a query, '+' is a space too. nullopt for a malformed escape.
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
-
 struct Target {
   std::string_view path;   // as requested, still encoded
   std::string_view query;  // after '?', without it

@@ -62,4 +62,11 @@ void append_history(db::Client& client, const HistoryRow& row) {
        {"statement_hashes", row.statement_hashes}});
 }
 
+std::int64_t delete_failed_rows(db::Client& client, const std::string& version) {
+  return client
+      .execute("DELETE FROM strata_schema_history WHERE version = :version AND success = :failed",
+               {{"version", version}, {"failed", false}})
+      .number_of_records_updated;
+}
+
 }  // namespace strata::migrate

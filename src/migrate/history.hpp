@@ -32,5 +32,7 @@ void ensure_history_table(db::Client& client);
 std::vector<HistoryRow> read_history(db::Client& client);
 // Appends a row; its installed_rank is one past the highest.
 void append_history(db::Client& client, const HistoryRow& row);
+// Removes the failed rows of `version` (a retry succeeded, or repair). Returns how many.
+std::int64_t delete_failed_rows(db::Client& client, const std::string& version);
 
 }  // namespace strata::migrate

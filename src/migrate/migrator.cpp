@@ -1,14 +1,12 @@
 #include "migrate/migrator.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <map>
 
 #include "core/clock.hpp"
+#include "core/log.hpp"
 #include "core/sha256.hpp"
-#include "migrate/statement_splitter.hpp"
 
 namespace strata::migrate {
 namespace {
@@ -19,6 +17,61 @@ std::string installed_by() {
 }
 
 Dialect dialect_of(const db::Client& client) { return client.engine() == "mysql" ? Dialect::kMysql : Dialect::kSqlite; }
+
+std::vector<std::string> split_hashes(const std::string& joined) {
+  std::vector<std::string> hashes;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    std::size_t end = joined.find(',', start);
+    if (end == std::string::npos) end = joined.size();
+    hashes.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return hashes;
+}
+
+std::string join_hashes(const std::vector<Statement>& statements, std::size_t count) {
+  std::string joined;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i) joined += ',';
+    joined += sha256_hex(statements[i].text);
+  }
+  return joined;
+}
+
+// The newest history row of `version`, or nullptr.
+const HistoryRow* latest_row(const std::vector<HistoryRow>& history, const std::string& version) {
+  const HistoryRow* latest = nullptr;
+  for (const HistoryRow& row : history) {
+    if (row.version == version) latest = &row;
+  }
+  return latest;
+}
+
+// MySQL's named lock, scoped to the database: released by the server when the
+// connection ends, so a killed migrator never leaves it held.
+class MysqlLock {
+ public:
+  MysqlLock(db::Client& client, std::chrono::seconds timeout) : client_(client) {
+    auto result = client_.execute("SELECT GET_LOCK(CONCAT('strata_migrate:', DATABASE()), :timeout)",
+                                  {{"timeout", static_cast<long long>(timeout.count())}});
+    const db::Field& granted = result.records.at(0).at(0);
+    if (granted.is_null() || granted.as_long() != 1) {
+      throw LockTimeoutError("another migrator has held this database's migration lock for more than " +
+                             std::to_string(timeout.count()) + " s; try again when it is done");
+    }
+  }
+  ~MysqlLock() {
+    try {
+      client_.execute("SELECT RELEASE_LOCK(CONCAT('strata_migrate:', DATABASE()))");
+    } catch (const db::Error&) {
+      // The connection is gone, and the server released the lock with it.
+    }
+  }
+
+ private:
+  db::Client& client_;
+};
 
 }  // namespace
 
@@ -33,8 +86,11 @@ const char* state_name(State state) {
   return "unknown";
 }
 
-Migrator::Migrator(db::Client& client, const std::filesystem::path& directory)
-    : client_(client), directory_(directory), scripts_(discover_scripts(directory, client.engine())) {}
+Migrator::Migrator(db::Client& client, const std::filesystem::path& directory, std::chrono::seconds lock_timeout)
+    : client_(client),
+      directory_(directory),
+      lock_timeout_(lock_timeout),
+      scripts_(discover_scripts(directory, client.engine())) {}
 
 std::vector<MigrationStatus> Migrator::status() {
   ensure_history_table(client_);
@@ -67,27 +123,12 @@ std::vector<MigrationStatus> Migrator::status() {
 
 std::vector<AppliedMigration> Migrator::up(const std::function<void(const AppliedMigration&)>& on_applied) {
   ensure_history_table(client_);
+  bool transactional_ddl = client_.engine() == "sqlite";
+  std::optional<MysqlLock> lock;
+  if (!transactional_ddl) lock.emplace(client_, lock_timeout_);
   std::vector<AppliedMigration> applied;
   for (const MigrationScript& script : scripts_) {
-    std::optional<AppliedMigration> result;
-    if (client_.engine() == "sqlite") {
-      // BEGIN IMMEDIATE takes the write lock first: a second migrator waits here,
-      // then sees the version recorded and skips it.
-      client_.execute("BEGIN IMMEDIATE");
-      try {
-        bool done = false;
-        for (const HistoryRow& row : read_history(client_)) {
-          if (row.version == script.version.text() && row.success) done = true;
-        }
-        if (!done) result = apply(script);
-        client_.commit();
-      } catch (...) {
-        client_.rollback();
-        throw;
-      }
-    } else {
-      throw MigrationError("migrations on " + std::string(client_.engine()) + " are not supported yet");
-    }
+    std::optional<AppliedMigration> result = transactional_ddl ? apply_in_transaction(script) : apply_resumable(script);
     if (result) {
       if (on_applied) on_applied(*result);
       applied.push_back(std::move(*result));
@@ -96,25 +137,47 @@ std::vector<AppliedMigration> Migrator::up(const std::function<void(const Applie
   return applied;
 }
 
-AppliedMigration Migrator::apply(const MigrationScript& script) {
-  auto started = std::chrono::steady_clock::now();
-  std::vector<Statement> statements;
+std::vector<Statement> Migrator::split(const MigrationScript& script) const {
   try {
-    statements = split_statements(script.content, dialect_of(client_));
+    return split_statements(script.content, dialect_of(client_));
   } catch (const std::runtime_error& error) {
     throw MigrationError((directory_ / script.file_name).string() + ": " + error.what());
   }
-  std::string hashes;
-  for (const Statement& statement : statements) {
+}
+
+void Migrator::run_statements(const MigrationScript& script, const std::vector<Statement>& statements,
+                              std::size_t first, bool record_failure) {
+  for (std::size_t i = first; i < statements.size(); ++i) {
     try {
-      client_.execute(statement.text);
+      client_.execute(statements[i].text);
     } catch (const db::Error& error) {
-      throw MigrationError((directory_ / script.file_name).string() + ":" + std::to_string(statement.line) +
-                           ": migration " + script.version.text() + " failed: " + error.what());
+      std::string where = (directory_ / script.file_name).string() + ":" + std::to_string(statements[i].line);
+      if (record_failure) {
+        HistoryRow row;
+        row.version = script.version.text();
+        row.description = script.description;
+        row.script = script.file_name;
+        row.checksum = script.checksum;
+        row.installed_by = installed_by();
+        row.installed_on = clock::sql_datetime(std::chrono::system_clock::now());
+        row.success = false;
+        row.statements_applied = static_cast<std::int64_t>(i);
+        row.statement_hashes = join_hashes(statements, i);
+        delete_failed_rows(client_, row.version);
+        append_history(client_, row);
+      }
+      throw MigrationError(where + ": migration " + script.version.text() + " failed at statement " +
+                           std::to_string(i + 1) + " of " + std::to_string(statements.size()) + ": " + error.what() +
+                           (record_failure && i > 0 ? " (statements 1 to " + std::to_string(i) +
+                                                          " were applied and stay applied: MySQL commits DDL at once; "
+                                                          "fix the failing statement and run up again to resume there)"
+                                                    : ""));
     }
-    if (!hashes.empty()) hashes += ',';
-    hashes += sha256_hex(statement.text);
   }
+}
+
+AppliedMigration Migrator::record_success(const MigrationScript& script, const std::vector<Statement>& statements,
+                                          std::chrono::steady_clock::time_point started) {
   auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   HistoryRow row;
   row.version = script.version.text();
@@ -126,9 +189,62 @@ AppliedMigration Migrator::apply(const MigrationScript& script) {
   row.execution_time_us = took.count();
   row.success = true;
   row.statements_applied = static_cast<std::int64_t>(statements.size());
-  row.statement_hashes = hashes;
+  row.statement_hashes = join_hashes(statements, statements.size());
   append_history(client_, row);
   return {script.version.text(), script.file_name, statements.size(), took};
+}
+
+std::optional<AppliedMigration> Migrator::apply_in_transaction(const MigrationScript& script) {
+  // BEGIN IMMEDIATE takes the write lock first: a second migrator waits here,
+  // then sees the version recorded and skips it.
+  client_.execute("BEGIN IMMEDIATE");
+  try {
+    std::optional<AppliedMigration> result;
+    const HistoryRow* latest = nullptr;
+    std::vector<HistoryRow> history = read_history(client_);
+    latest = latest_row(history, script.version.text());
+    if (!latest || !latest->success) {
+      auto started = std::chrono::steady_clock::now();
+      std::vector<Statement> statements = split(script);
+      run_statements(script, statements, 0, false);
+      result = record_success(script, statements, started);
+    }
+    client_.commit();
+    return result;
+  } catch (...) {
+    client_.rollback();
+    throw;
+  }
+}
+
+std::optional<AppliedMigration> Migrator::apply_resumable(const MigrationScript& script) {
+  std::vector<HistoryRow> history = read_history(client_);
+  const HistoryRow* latest = latest_row(history, script.version.text());
+  if (latest && latest->success) return std::nullopt;
+  auto started = std::chrono::steady_clock::now();
+  std::vector<Statement> statements = split(script);
+  std::size_t first = 0;
+  if (latest) {
+    // A failed earlier attempt: resume only if what already ran is what the file still says.
+    std::vector<std::string> ran = split_hashes(latest->statement_hashes);
+    auto applied = static_cast<std::size_t>(latest->statements_applied);
+    bool unchanged = ran.size() == applied && applied <= statements.size();
+    for (std::size_t i = 0; unchanged && i < applied; ++i) unchanged = ran[i] == sha256_hex(statements[i].text);
+    if (!unchanged) {
+      throw MigrationError((directory_ / script.file_name).string() + ": migration " + script.version.text() +
+                           " failed earlier after " + std::to_string(applied) +
+                           " statements, and those statements have changed since: the database no longer matches "
+                           "the script. Bring the database in line by hand, then run `migrate repair`");
+    }
+    first = applied;
+    if (first > 0) {
+      log::info("migrate: resuming " + script.file_name + " at statement " + std::to_string(first + 1) + " of " +
+                std::to_string(statements.size()));
+    }
+  }
+  run_statements(script, statements, first, true);
+  delete_failed_rows(client_, script.version.text());
+  return record_success(script, statements, started);
 }
 
 }  // namespace strata::migrate

@@ -11,12 +11,19 @@
 
 #include "migrate/history.hpp"
 #include "migrate/migration_script.hpp"
+#include "migrate/statement_splitter.hpp"
 #include "strata/db/client.hpp"
 
 namespace strata::migrate {
 
 // A migration failed: names the script, the statement's line and the database's message.
 class MigrationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Another migrator held the database's migration lock for longer than the wait allowed.
+class LockTimeoutError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
@@ -48,20 +55,35 @@ struct AppliedMigration {
 class Migrator {
  public:
   // `client` must outlive the Migrator. Reads the scripts that apply to the client's engine.
-  Migrator(db::Client& client, const std::filesystem::path& directory);
+  Migrator(db::Client& client, const std::filesystem::path& directory,
+           std::chrono::seconds lock_timeout = std::chrono::seconds(60));
 
   std::vector<MigrationStatus> status();
   // Applies every pending script in version order, each in one transaction where
-  // the engine allows it. Calls `on_applied` after each. Throws MigrationError.
+  // the engine allows it. Calls `on_applied` after each. Throws MigrationError,
+  // LockTimeoutError.
+  //
+  // MySQL commits DDL as it goes, so a failure there leaves part of a migration
+  // applied: the history then records a failed row with how many statements ran
+  // and a hash of each. The next up resumes at the failed statement when the
+  // statements before it are unchanged, and refuses (pointing at repair) otherwise.
   std::vector<AppliedMigration> up(const std::function<void(const AppliedMigration&)>& on_applied = {});
 
   const std::vector<MigrationScript>& scripts() const { return scripts_; }
 
  private:
-  AppliedMigration apply(const MigrationScript& script);
+  std::optional<AppliedMigration> apply_in_transaction(const MigrationScript& script);
+  std::optional<AppliedMigration> apply_resumable(const MigrationScript& script);
+  std::vector<Statement> split(const MigrationScript& script) const;
+  // Runs statements [first, end) of `script`; on failure records a failed row and throws.
+  void run_statements(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t first,
+                      bool record_failure);
+  AppliedMigration record_success(const MigrationScript& script, const std::vector<Statement>& statements,
+                                  std::chrono::steady_clock::time_point started);
 
   db::Client& client_;
   std::filesystem::path directory_;
+  std::chrono::seconds lock_timeout_;
   std::vector<MigrationScript> scripts_;
 };
 
