@@ -7,11 +7,8 @@
 #include "cli/app_environment.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/migrate_command.hpp"
+#include "cli/run_main.hpp"
 #include "cli/serve_command.hpp"
-#include "core/project.hpp"
-#include "db/database.hpp"
-#include "migrate/migration_script.hpp"
-#include "migrate/migrator.hpp"
 #include "strata/function.hpp"
 #include "strata/version.hpp"
 
@@ -30,50 +27,27 @@ int run(int argc, char** argv) {
 
   int exit_code = kExitOk;
   add_serve_command(app, environment, exit_code);
-  add_migrate_command(app, environment, exit_code);
+  add_migrate_command(
+      app,
+      [&environment] {
+        strata::Project project = load_app_project(environment);
+        return MigrationTarget{project.database.migrations, resolve_database_url(environment, project)};
+      },
+      exit_code);
+  app.get_subcommand("migrate")->add_option(
+      "--db", environment.database_url,
+      "Database URL: sqlite:PATH or mysql://USER:PASSWORD@HOST:PORT/DATABASE (default: $STRATA_DB, else "
+      "sqlite:<app>/.strata/<database>.db)");
   CLI::App* functions = app.add_subcommand("functions", "List the functions built into this app");
   functions->callback([] {
     for (const auto& function : strata::function_names()) std::cout << function << '\n';
   });
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& help) {
-    return app.exit(help);
-  } catch (const CLI::CallForAllHelp& help) {
-    return app.exit(help);
-  } catch (const CLI::CallForVersion& version) {
-    return app.exit(version);
-  } catch (const CLI::ParseError& error) {
-    app.exit(error);
-    return kExitUsage;
-  }
-  return exit_code;
+  return parse_and_run(app, argc, argv, exit_code);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace strata;
-  try {
-    return run(argc, argv);
-  } catch (const ProjectError& error) {
-    std::cerr << "error: " << error.what() << '\n';
-    return cli::kExitUsage;
-  } catch (const db::UrlError& error) {
-    std::cerr << "error: " << error.what() << '\n';
-    return cli::kExitUsage;
-  } catch (const migrate::MigrationError& error) {
-    std::cerr << "error: " << error.what() << '\n';
-    return cli::kExitMigrationFailed;
-  } catch (const migrate::LockTimeoutError& error) {
-    std::cerr << "error: " << error.what() << '\n';
-    return cli::kExitLockTimeout;
-  } catch (const migrate::ScriptError& error) {
-    std::cerr << "error: " << error.what() << '\n';
-    return cli::kExitValidation;
-  } catch (const std::exception& error) {
-    std::cerr << "error: " << error.what() << '\n';
-    return cli::kExitError;
-  }
+  return strata::cli::run_main([&] { return run(argc, argv); });
 }

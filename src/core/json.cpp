@@ -2,6 +2,7 @@
 
 #include <rapidjson/error/en.h>
 
+#include <cmath>
 #include <variant>
 
 #include "core/base64.hpp"
@@ -41,7 +42,8 @@ void write_field(Writer& writer, const db::Field& field) {
         } else if constexpr (std::is_same_v<T, std::int64_t>) {
           writer.Int64(value);
         } else if constexpr (std::is_same_v<T, double>) {
-          writer.Double(value);
+          // JSON has no Infinity or NaN (RapidJSON would write nothing): null.
+          std::isfinite(value) ? writer.Double(value) : writer.Null();
         } else if constexpr (std::is_same_v<T, std::string>) {
           writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
         } else {
@@ -86,8 +88,13 @@ void write_typed_field(Writer& writer, const db::Field& field) {
           writer.Key("longValue");
           writer.Int64(value);
         } else if constexpr (std::is_same_v<T, double>) {
-          writer.Key("doubleValue");
-          writer.Double(value);
+          if (std::isfinite(value)) {
+            writer.Key("doubleValue");
+            writer.Double(value);
+          } else {
+            writer.Key("isNull");
+            writer.Bool(true);
+          }
         } else if constexpr (std::is_same_v<T, std::string>) {
           writer.Key("stringValue");
           writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));

@@ -8,6 +8,27 @@
 namespace strata::json_locator {
 namespace {
 
+bool is_identifier(std::string_view key);
+
+// A path with every ["identifier"] written .identifier, the form member_path builds.
+std::string canonical(std::string_view path) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path.substr(i, 2) == "[\"") {
+      std::size_t end = path.find("\"]", i + 2);
+      if (end != std::string_view::npos && is_identifier(path.substr(i + 2, end - i - 2))) {
+        if (!out.empty()) out += '.';
+        out.append(path.substr(i + 2, end - i - 2));
+        i = end + 2;
+        continue;
+      }
+    }
+    out += path[i++];
+  }
+  return out;
+}
+
 bool is_identifier(std::string_view key) {
   if (key.empty() || (key[0] >= '0' && key[0] <= '9')) return false;
   for (char c : key) {
@@ -21,7 +42,8 @@ bool is_identifier(std::string_view key) {
 // offset at which the target path first appears.
 class Finder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Finder> {
  public:
-  Finder(const rapidjson::MemoryStream& stream, std::string_view target) : stream_(stream), target_(target) {}
+  Finder(const rapidjson::MemoryStream& stream, std::string_view target)
+      : stream_(stream), target_(canonical(target)) {}
 
   bool Key(const char* text, rapidjson::SizeType length, bool) {
     Frame& frame = frames_.back();
@@ -95,6 +117,10 @@ std::string member_path(std::string_view parent, std::string_view key) {
     path += "\"]";
   }
   return path;
+}
+
+std::string key_path(std::string_view parent, std::string_view key) {
+  return std::string(parent) + "[\"" + std::string(key) + "\"]";
 }
 
 std::string index_path(std::string_view parent, std::size_t index) {

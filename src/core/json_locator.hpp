@@ -13,8 +13,11 @@ std::optional<int> line_of(std::string_view text, std::string_view path);
 // 1-based line and column of byte `offset`.
 std::pair<int, int> line_and_column(std::string_view text, std::size_t offset);
 
-// Appends a member or index to a path in the printed form.
+// Appends a member or index to a path in the printed form: `.key` for an
+// identifier, `["key"]` otherwise (key_path always brackets, for map-like objects
+// whose keys are data, such as routes).
 std::string member_path(std::string_view parent, std::string_view key);
+std::string key_path(std::string_view parent, std::string_view key);
 std::string index_path(std::string_view parent, std::size_t index);
 
 }  // namespace strata::json_locator

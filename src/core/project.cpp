@@ -4,7 +4,9 @@
 #include <rapidjson/error/en.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -53,8 +55,12 @@ class Validator {
     reject_unknown_members(root, "", {"$schema", "name", "routes", "database", "cors"});
 
     project.name = required_string(root, "", "name");
-    if (!is_name(project.name) && project.name.find('-') == std::string::npos) {
-      fail("name", "expected a name of letters, digits, '_' or '-', got \"" + project.name + "\"");
+    bool valid_name = std::all_of(project.name.begin(), project.name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+    if (!valid_name || !std::isalpha(static_cast<unsigned char>(project.name[0]))) {
+      fail("name", "expected a name that starts with a letter, then letters, digits, '_' or '-', got \"" +
+                         project.name + "\"");
     }
     read_routes(root, project);
     read_database(root, project);
@@ -148,17 +154,41 @@ class Validator {
     return normalized;
   }
 
+  // API Gateway allows one parameter per position: /posts/{id} and
+  // /posts/{postId}/comments cannot both exist. Refuse it here, where it is cheap to fix.
+  void check_parameter_names(const std::string& route_path, const std::string& json_path,
+                             std::map<std::string, std::pair<std::string, std::string>>& parameter_at) const {
+    std::size_t start = 1;
+    while (start < route_path.size()) {
+      std::size_t end = route_path.find('/', start);
+      if (end == std::string::npos) end = route_path.size();
+      std::string segment = route_path.substr(start, end - start);
+      if (segment.front() == '{') {
+        std::string prefix = route_path.substr(0, start);
+        auto [it, inserted] = parameter_at.emplace(prefix, std::make_pair(segment, route_path));
+        if (!inserted && it->second.first != segment) {
+          fail(json_path, "path parameter " + segment + " sits where " + it->second.second + " has " +
+                              it->second.first + "; API Gateway allows one parameter name per position: rename one");
+        }
+      }
+      start = end + 1;
+    }
+  }
+
   void read_routes(const Value& root, Project& project) const {
     const Value* routes = member(root, "routes");
     if (!routes) fail("", "missing required field 'routes'");
     expect_object(*routes, "routes");
     std::set<std::string> seen_paths;
+    // The parameter segment under each prefix, and the route that named it first.
+    std::map<std::string, std::pair<std::string, std::string>> parameter_at;
     for (const auto& entry : routes->GetObject()) {
       std::string key(entry.name.GetString(), entry.name.GetStringLength());
-      std::string path = json_locator::member_path("routes", key);
+      std::string path = json_locator::key_path("routes", key);
       Route route;
       route.path = normalize_route_path(key, path);
       if (!seen_paths.insert(route.path).second) fail(path, "route path " + route.path + " is declared twice");
+      check_parameter_names(route.path, path, parameter_at);
       if (!entry.value.IsArray()) {
         fail(path, std::string("expected an array of {\"method\", \"function\"}, got ") + kind_of(entry.value));
       }

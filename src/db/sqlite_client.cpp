@@ -220,7 +220,10 @@ void SqliteClient::bind(CachedStatement& cached, std::string_view sql, const Par
           } else if constexpr (std::is_same_v<T, std::string>) {
             code = sqlite3_bind_text(statement, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
           } else {
-            code = sqlite3_bind_blob(statement, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+            // An empty vector's data() may be null, which SQLite would store as NULL.
+            code = value.empty() ? sqlite3_bind_zeroblob(statement, index, 0)
+                                 : sqlite3_bind_blob(statement, index, value.data(), static_cast<int>(value.size()),
+                                                     SQLITE_STATIC);
           }
         },
         parameter->value.value());
@@ -280,15 +283,21 @@ ResultSet SqliteClient::execute(std::string_view sql, const Parameters& paramete
   bind(cached, sql, parameters);
 
   ResultSet result;
+  sqlite3_int64 changes_before = sqlite3_total_changes64(db_);
+  sqlite3_int64 rowid_before = sqlite3_last_insert_rowid(db_);
+  int code = sqlite3_step(statement);
+  // Describe columns after the first step: a schema change re-prepares the
+  // statement inside step, and the cached description must follow it.
   int column_count = sqlite3_column_count(statement);
   if (column_count > 0) {
-    if (!cached.columns_known) describe_columns(cached);
+    int reprepared = sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 0);
+    if (!cached.columns_known || reprepared != cached.reprepare_count) {
+      describe_columns(cached);
+      cached.reprepare_count = reprepared;
+    }
     result.columns = cached.columns;
   }
-  while (true) {
-    int code = sqlite3_step(statement);
-    if (code == SQLITE_DONE) break;
-    if (code != SQLITE_ROW) fail(code, sql);
+  for (; code == SQLITE_ROW; code = sqlite3_step(statement)) {
     Record record;
     record.reserve(static_cast<std::size_t>(column_count));
     for (int i = 0; i < column_count; ++i) {
@@ -318,16 +327,18 @@ ResultSet SqliteClient::execute(std::string_view sql, const Parameters& paramete
     }
     result.records.push_back(std::move(record));
   }
-  const std::string& keyword = cached.keyword;
-  bool is_insert = keyword == "INSERT" || keyword == "REPLACE";
-  if (is_insert || keyword == "UPDATE" || keyword == "DELETE") {
-    result.number_of_records_updated = sqlite3_changes64(db_);
-    if (is_insert && result.number_of_records_updated > 0) {
-      result.generated_fields.emplace_back(static_cast<long long>(sqlite3_last_insert_rowid(db_)));
+  if (code != SQLITE_DONE) fail(code, sql);
+  if (!sqlite3_stmt_readonly(statement)) {
+    const std::string& keyword = cached.keyword;
+    bool is_schema_change = keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP";
+    if (!is_schema_change && keyword != "BEGIN" && keyword != "COMMIT" && keyword != "ROLLBACK") {
+      result.number_of_records_updated = sqlite3_total_changes64(db_) - changes_before;
+      // Only an insert moves the last rowid (trigger inserts restore it when they end).
+      sqlite3_int64 rowid = sqlite3_last_insert_rowid(db_);
+      if (result.number_of_records_updated > 0 && rowid != rowid_before) {
+        result.generated_fields.emplace_back(static_cast<long long>(rowid));
+      }
     }
-  } else if (keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP") {
-    // A schema change makes cached column descriptions stale.
-    for (auto& entry : cache_) entry.second.columns_known = false;
   }
   return result;
 }

@@ -34,6 +34,7 @@ class SqliteClient final : public Client {
     sqlite3_stmt* statement = nullptr;
     std::vector<ColumnMetadata> columns;  // filled on first use
     bool columns_known = false;
+    int reprepare_count = 0;  // SQLITE_STMTSTATUS_REPREPARE when columns were described
     std::string keyword;  // first keyword: INSERT, SELECT, CREATE, ...
   };
 

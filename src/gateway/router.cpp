@@ -1,16 +1,16 @@
 #include "gateway/router.hpp"
 
+#include <algorithm>
+
 #include "core/percent_decode.hpp"
 
 namespace strata::gateway {
 
 struct Router::Node {
   std::map<std::string, std::unique_ptr<Node>, std::less<>> exact;
-  std::unique_ptr<Node> parameter;  // {name}
-  std::string parameter_name;
-  const Route* greedy = nullptr;  // {name+} ends here
-  std::string greedy_name;
-  const Route* route = nullptr;
+  std::unique_ptr<Node> parameter;  // a {name} segment
+  const Route* greedy = nullptr;    // a {name+} tail ends here
+  const Route* route = nullptr;     // a route ends here
 };
 
 namespace {
@@ -31,27 +31,43 @@ std::vector<std::string_view> split_segments(std::string_view path) {
   return segments;
 }
 
+// The names of a route's parameters, in path order ({rest+} without its '+').
+std::vector<std::string> parameter_names(const Route& route) {
+  std::vector<std::string> names;
+  for (std::string_view segment : split_segments(route.path)) {
+    if (segment.front() != '{') continue;
+    segment = segment.substr(1, segment.size() - 2);
+    if (segment.back() == '+') segment.remove_suffix(1);
+    names.emplace_back(segment);
+  }
+  return names;
+}
+
+std::string decoded(std::string_view text) {
+  auto value = percent_decode(text, false);
+  return value ? std::move(*value) : std::string(text);
+}
+
 }  // namespace
 
 Router::Router(const std::vector<Route>& routes) : root_(std::make_unique<Node>()) {
   for (const Route& route : routes) {
+    names_[&route] = parameter_names(route);
     Node* node = root_.get();
     for (std::string_view segment : split_segments(route.path)) {
       if (segment.front() == '{' && segment[segment.size() - 2] == '+') {
         node->greedy = &route;
-        node->greedy_name = std::string(segment.substr(1, segment.size() - 3));
         node = nullptr;
         break;
       }
+      std::unique_ptr<Node>* child = nullptr;
       if (segment.front() == '{') {
-        if (!node->parameter) node->parameter = std::make_unique<Node>();
-        node->parameter_name = std::string(segment.substr(1, segment.size() - 2));
-        node = node->parameter.get();
+        child = &node->parameter;
       } else {
-        auto& child = node->exact[std::string(segment)];
-        if (!child) child = std::make_unique<Node>();
-        node = child.get();
+        child = &node->exact[std::string(segment)];
       }
+      if (!*child) *child = std::make_unique<Node>();
+      node = child->get();
     }
     if (node) node->route = &route;
   }
@@ -59,65 +75,37 @@ Router::Router(const std::vector<Route>& routes) : root_(std::make_unique<Node>(
 
 Router::~Router() = default;
 
-std::optional<RouteMatch> Router::match(std::string_view path) const {
-  // Depth-first: exact beats {param} beats {param+}, backtracking when a branch dead-ends.
-  std::vector<std::string_view> segments = split_segments(path);
-  RouteMatch match;
-  const Node* node = root_.get();
-  struct Frame {
-    const Node* node;
-    std::size_t index;
-    std::size_t parameters;
-    int next_choice;  // 0 exact, 1 parameter, 2 greedy, 3 done
-  };
-  std::vector<Frame> stack{{node, 0, 0, 0}};
-  while (!stack.empty()) {
-    Frame& frame = stack.back();
-    if (frame.index == segments.size() && frame.next_choice == 0) {
-      frame.next_choice = 3;
-      if (frame.node->route) {
-        match.route = frame.node->route;
-        return match;
-      }
-      continue;
-    }
-    if (frame.next_choice >= 3 || frame.index >= segments.size()) {
-      stack.pop_back();
-      if (!stack.empty()) {
-        // Drop parameters bound by the abandoned branch.
-        std::vector<MultiMap::Entry> kept(match.path_parameters.entries().begin(),
-                                          match.path_parameters.entries().begin() +
-                                              static_cast<std::ptrdiff_t>(stack.back().parameters));
-        match.path_parameters.clear();
-        for (auto& entry : kept) match.path_parameters.add(std::move(entry.first), std::move(entry.second));
-      }
-      continue;
-    }
-    std::string_view segment = segments[frame.index];
-    int choice = frame.next_choice++;
-    std::size_t bound = match.path_parameters.size();
-    if (choice == 0) {
-      auto child = frame.node->exact.find(segment);
-      if (child != frame.node->exact.end()) stack.push_back({child->second.get(), frame.index + 1, bound, 0});
-    } else if (choice == 1) {
-      if (frame.node->parameter) {
-        auto decoded = percent_decode(segment, false);
-        match.path_parameters.add(frame.node->parameter_name, decoded ? std::move(*decoded) : std::string(segment));
-        stack.push_back({frame.node->parameter.get(), frame.index + 1, bound, 0});
-      }
-    } else if (choice == 2) {
-      if (frame.node->greedy) {
-        // The rest of the path, from this segment on.
-        std::size_t offset = static_cast<std::size_t>(segment.data() - path.data());
-        std::string_view rest = path.substr(offset);
-        auto decoded = percent_decode(rest, false);
-        match.path_parameters.add(frame.node->greedy_name, decoded ? std::move(*decoded) : std::string(rest));
-        match.route = frame.node->greedy;
-        return match;
-      }
-    }
+const Route* Router::walk(const Node& node, const std::vector<std::string_view>& segments, std::size_t index,
+                          std::string_view path, std::vector<std::string>& values) const {
+  if (index == segments.size()) return node.route;
+  std::string_view segment = segments[index];
+  // Exact beats {param} beats {param+}; a branch that dead-ends gives way to the next.
+  if (auto child = node.exact.find(segment); child != node.exact.end()) {
+    if (const Route* route = walk(*child->second, segments, index + 1, path, values)) return route;
   }
-  return std::nullopt;
+  if (node.parameter) {
+    values.push_back(decoded(segment));
+    if (const Route* route = walk(*node.parameter, segments, index + 1, path, values)) return route;
+    values.pop_back();
+  }
+  if (node.greedy) {
+    // The rest of the path, from this segment on.
+    values.push_back(decoded(path.substr(static_cast<std::size_t>(segment.data() - path.data()))));
+    return node.greedy;
+  }
+  return nullptr;
+}
+
+std::optional<RouteMatch> Router::match(std::string_view path) const {
+  std::vector<std::string_view> segments = split_segments(path);
+  std::vector<std::string> values;
+  const Route* route = walk(*root_, segments, 0, path, values);
+  if (!route) return std::nullopt;
+  RouteMatch match;
+  match.route = route;
+  const std::vector<std::string>& names = names_.at(route);
+  for (std::size_t i = 0; i < values.size() && i < names.size(); ++i) match.path_parameters.add(names[i], std::move(values[i]));
+  return match;
 }
 
 const RouteMethod* Router::find_method(const Route& route, std::string_view method) {
@@ -130,12 +118,23 @@ const RouteMethod* Router::find_method(const Route& route, std::string_view meth
 }
 
 std::string Router::allowed_methods(const Route& route) {
-  std::string allowed;
+  std::vector<std::string_view> methods;
+  auto add = [&methods](std::string_view method) {
+    if (std::find(methods.begin(), methods.end(), method) == methods.end()) methods.push_back(method);
+  };
   for (const RouteMethod& candidate : route.methods) {
-    if (!allowed.empty()) allowed += ", ";
-    allowed += candidate.method == "ANY" ? "GET, POST, PUT, DELETE, PATCH, HEAD" : candidate.method;
+    if (candidate.method == "ANY") {
+      for (std::string_view method : {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"}) add(method);
+    } else {
+      add(candidate.method);
+    }
   }
-  if (allowed.find("OPTIONS") == std::string::npos) allowed += ", OPTIONS";
+  add("OPTIONS");
+  std::string allowed;
+  for (std::string_view method : methods) {
+    if (!allowed.empty()) allowed += ", ";
+    allowed.append(method);
+  }
   return allowed;
 }
 

@@ -34,7 +34,11 @@ class Router {
 
  private:
   struct Node;
+  const Route* walk(const Node& node, const std::vector<std::string_view>& segments, std::size_t index,
+                    std::string_view path, std::vector<std::string>& values) const;
+
   std::unique_ptr<Node> root_;
+  std::map<const Route*, std::vector<std::string>> names_;  // each route's parameter names, in path order
 };
 
 }  // namespace strata::gateway

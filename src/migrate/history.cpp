@@ -2,6 +2,14 @@
 
 namespace strata::migrate {
 
+bool history_table_exists(db::Client& client) {
+  const char* sql = client.engine() == "mysql"
+                        ? "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE()"
+                          " AND table_name = 'strata_schema_history'"
+                        : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'strata_schema_history'";
+  return !client.execute(sql).records.empty();
+}
+
 void ensure_history_table(db::Client& client) {
   client.execute(
       "CREATE TABLE IF NOT EXISTS strata_schema_history ("
@@ -19,6 +27,7 @@ void ensure_history_table(db::Client& client) {
 }
 
 std::vector<HistoryRow> read_history(db::Client& client) {
+  if (!history_table_exists(client)) return {};
   db::ResultSet result = client.execute(
       "SELECT installed_rank, version, description, script, checksum, installed_by, installed_on,"
       " execution_time_us, success, statements_applied, statement_hashes"
@@ -67,6 +76,11 @@ std::int64_t delete_failed_rows(db::Client& client, const std::string& version) 
       .execute("DELETE FROM strata_schema_history WHERE version = :version AND success = :failed",
                {{"version", version}, {"failed", false}})
       .number_of_records_updated;
+}
+
+void update_checksum(db::Client& client, const std::string& version, const std::string& checksum) {
+  client.execute("UPDATE strata_schema_history SET checksum = :checksum WHERE version = :version AND success = :ok",
+                 {{"checksum", checksum}, {"version", version}, {"ok", true}});
 }
 
 }  // namespace strata::migrate

@@ -26,13 +26,19 @@ struct HistoryRow {
   std::string statement_hashes;
 };
 
+// The script name a baseline row carries instead of a file name.
+inline constexpr const char* kBaselineScript = "<< baseline >>";
+
+bool history_table_exists(db::Client& client);
 // Creates the table if it does not exist yet.
 void ensure_history_table(db::Client& client);
-// Every row, in installed_rank order.
+// Every row, in installed_rank order; none when the table does not exist.
 std::vector<HistoryRow> read_history(db::Client& client);
 // Appends a row; its installed_rank is one past the highest.
 void append_history(db::Client& client, const HistoryRow& row);
 // Removes the failed rows of `version` (a retry succeeded, or repair). Returns how many.
 std::int64_t delete_failed_rows(db::Client& client, const std::string& version);
+// Re-records the checksum of the successful row of `version`.
+void update_checksum(db::Client& client, const std::string& version, const std::string& checksum);
 
 }  // namespace strata::migrate

@@ -55,6 +55,7 @@ std::optional<MigrationScript> parse_script_name(const std::string& file_name) {
     if (name.ends_with(suffix)) {
       engine = variant;
       name.remove_suffix(suffix.size());
+      break;  // one engine at most: v1.sqlite.mysql.sql is no migration name
     }
   }
   std::string description;
@@ -83,6 +84,63 @@ std::string normalize_script(std::string_view content) {
     }
   }
   return normalized;
+}
+
+namespace {
+
+// Every engine's scripts, read, in version then name order.
+std::vector<MigrationScript> all_scripts(const fs::path& directory) {
+  std::vector<MigrationScript> scripts = discover_scripts(directory, "mysql");
+  for (MigrationScript& script : discover_scripts(directory, "sqlite")) {
+    if (script.engine == "sqlite") scripts.push_back(std::move(script));
+  }
+  std::sort(scripts.begin(), scripts.end(), [](const MigrationScript& a, const MigrationScript& b) {
+    if (a.version != b.version) return a.version < b.version;
+    return a.file_name < b.file_name;
+  });
+  return scripts;
+}
+
+}  // namespace
+
+fs::path create_next_script(const fs::path& directory, std::string_view description) {
+  std::string name;
+  for (char c : description) {
+    bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (c >= 'A' && c <= 'Z') {
+      name += static_cast<char>(c - 'A' + 'a');
+    } else if (word) {
+      name += c;
+    } else if (!name.empty() && name.back() != '_') {
+      name += '_';
+    }
+  }
+  while (!name.empty() && name.back() == '_') name.pop_back();
+  if (name.empty()) throw ScriptError("a migration needs a description of letters or digits, e.g. \"add tags\"");
+  std::error_code error;
+  fs::create_directories(directory, error);
+  std::uint64_t next = 1;
+  for (const MigrationScript& script : all_scripts(directory)) {
+    auto major = Version::parse(script.version.text().substr(0, script.version.text().find('.')));
+    std::uint64_t value = std::stoull(major->text());
+    next = std::max(next, value + 1);
+  }
+  fs::path path = directory / ("V" + std::to_string(next) + "__" + name + ".sql");
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << "-- V" << next << ": " << description << "\n";
+  if (!out) throw ScriptError(path.string() + ": cannot write");
+  return path;
+}
+
+std::string migration_set_hash(const fs::path& directory) {
+  std::string manifest;
+  for (const MigrationScript& script : all_scripts(directory)) {
+    manifest += script.file_name;
+    manifest += '\0';
+    manifest += script.checksum;
+    manifest += '\n';
+  }
+  return sha256_hex(manifest);
 }
 
 std::vector<MigrationScript> discover_scripts(const fs::path& directory, std::string_view engine) {

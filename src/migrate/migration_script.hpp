@@ -50,4 +50,12 @@ std::string normalize_script(std::string_view content);
 // files of one version, and for a version that has both a plain file and a variant.
 std::vector<MigrationScript> discover_scripts(const std::filesystem::path& directory, std::string_view engine);
 
+// Writes the next script, V<N>__<description>.sql with N one past the highest
+// version, and returns its path. Throws ScriptError for an empty description.
+std::filesystem::path create_next_script(const std::filesystem::path& directory, std::string_view description);
+
+// SHA-256 over the whole migration set, every engine's scripts: each file's name and
+// normalized content, in version order. A deploy compares it to notice any change.
+std::string migration_set_hash(const std::filesystem::path& directory);
+
 }  // namespace strata::migrate

@@ -82,6 +82,7 @@ const char* state_name(State state) {
     case State::kFailed: return "failed";
     case State::kModified: return "modified";
     case State::kMissing: return "missing";
+    case State::kBaseline: return "baseline";
   }
   return "unknown";
 }
@@ -92,9 +93,22 @@ Migrator::Migrator(db::Client& client, const std::filesystem::path& directory, s
       lock_timeout_(lock_timeout),
       scripts_(discover_scripts(directory, client.engine())) {}
 
+namespace {
+
+// The version a baseline row adopted, if any.
+std::optional<Version> baseline_version(const std::vector<HistoryRow>& history) {
+  std::optional<Version> baseline;
+  for (const HistoryRow& row : history) {
+    if (row.script == kBaselineScript && row.success) baseline = Version::parse(row.version);
+  }
+  return baseline;
+}
+
+}  // namespace
+
 std::vector<MigrationStatus> Migrator::status() {
-  ensure_history_table(client_);
   std::vector<HistoryRow> history = read_history(client_);
+  std::optional<Version> baseline = baseline_version(history);
   // The latest row per version decides its state.
   std::map<std::string, const HistoryRow*> latest;
   for (const HistoryRow& row : history) latest[row.version] = &row;
@@ -106,13 +120,20 @@ std::vector<MigrationStatus> Migrator::status() {
     if (found != latest.end()) {
       const HistoryRow& row = *found->second;
       entry.applied = row;
-      entry.state = !row.success ? State::kFailed : row.checksum == script.checksum ? State::kApplied : State::kModified;
+      if (row.script == kBaselineScript) {
+        entry.state = State::kBaseline;
+      } else {
+        entry.state = !row.success ? State::kFailed : row.checksum == script.checksum ? State::kApplied : State::kModified;
+      }
       latest.erase(found);
+    } else if (baseline && script.version <= *baseline) {
+      entry.state = State::kBaseline;
     }
     report.push_back(std::move(entry));
   }
   for (const auto& [version, row] : latest) {
-    report.push_back({version, row->description, row->script, row->success ? State::kMissing : State::kFailed, *row});
+    State state = row->script == kBaselineScript ? State::kBaseline : row->success ? State::kMissing : State::kFailed;
+    report.push_back({version, row->description, row->script, state, *row});
   }
   std::sort(report.begin(), report.end(), [](const MigrationStatus& a, const MigrationStatus& b) {
     auto va = Version::parse(a.version), vb = Version::parse(b.version);
@@ -121,13 +142,98 @@ std::vector<MigrationStatus> Migrator::status() {
   return report;
 }
 
-std::vector<AppliedMigration> Migrator::up(const std::function<void(const AppliedMigration&)>& on_applied) {
+std::vector<Problem> Migrator::validate() {
+  std::vector<MigrationStatus> report = status();
+  std::optional<Version> newest_script;
+  for (const MigrationScript& script : scripts_) newest_script = script.version;
+  std::optional<Version> newest_applied;
+  for (const MigrationStatus& entry : report) {
+    if (entry.state == State::kApplied || entry.state == State::kModified) newest_applied = Version::parse(entry.version);
+  }
+  std::vector<Problem> problems;
+  for (const MigrationStatus& entry : report) {
+    auto version = Version::parse(entry.version);
+    switch (entry.state) {
+      case State::kModified:
+        problems.push_back({Problem::Kind::kModified, entry.version, entry.script,
+                            entry.script + " was applied with checksum " + entry.applied->checksum.substr(0, 12) +
+                                "…, but the file has changed since"});
+        break;
+      case State::kMissing:
+        // Above every script the database is simply ahead (a rolled-back deploy): not a problem.
+        if (newest_script && version && *version < *newest_script) {
+          problems.push_back({Problem::Kind::kMissing, entry.version, entry.script,
+                              "version " + entry.version + " was applied from " + entry.script +
+                                  ", which is no longer in the migrations folder"});
+        }
+        break;
+      case State::kFailed:
+        problems.push_back({Problem::Kind::kFailed, entry.version, entry.script,
+                            entry.script + " failed after " + std::to_string(entry.applied->statements_applied) +
+                                " statements; fix it and run up to resume, or repair"});
+        break;
+      case State::kPending:
+        if (newest_applied && version && *version < *newest_applied) {
+          problems.push_back({Problem::Kind::kOutOfOrder, entry.version, entry.script,
+                              entry.script + " is pending but version " + newest_applied->text() +
+                                  " is already applied: it would run out of order"});
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return problems;
+}
+
+void Migrator::refuse_on_problems(const std::vector<Problem>& problems) const {
+  std::string message;
+  for (const Problem& problem : problems) {
+    if (problem.kind == Problem::Kind::kFailed) continue;  // up resumes these itself
+    message += "\n  " + problem.message;
+  }
+  if (!message.empty()) {
+    throw ValidationError("refusing to migrate " + directory_.string() + ": validate fails:" + message +
+                          "\n(run `migrate validate` for the list, `migrate repair` once the database is right)");
+  }
+}
+
+std::vector<PlannedMigration> Migrator::plan(const std::optional<Version>& target) {
+  refuse_on_problems(validate());
+  std::vector<HistoryRow> history = read_history(client_);
+  std::optional<Version> baseline = baseline_version(history);
+  std::vector<PlannedMigration> planned;
+  for (const MigrationScript& script : scripts_) {
+    if (target && *target < script.version) break;
+    if (baseline && script.version <= *baseline) continue;
+    const HistoryRow* latest = latest_row(history, script.version.text());
+    if (latest && latest->success) continue;
+    std::vector<Statement> statements = split(script);
+    std::size_t first = latest ? resume_point(script, statements, *latest) : 0;
+    planned.push_back({script.version.text(), script.file_name, std::move(statements), first});
+  }
+  return planned;
+}
+
+std::vector<AppliedMigration> Migrator::up(const std::function<void(const AppliedMigration&)>& on_applied,
+                                           const std::optional<Version>& target) {
   ensure_history_table(client_);
   bool transactional_ddl = client_.engine() == "sqlite";
   std::optional<MysqlLock> lock;
   if (!transactional_ddl) lock.emplace(client_, lock_timeout_);
+  refuse_on_problems(validate());
+  std::vector<HistoryRow> history = read_history(client_);
+  std::optional<Version> baseline = baseline_version(history);
+  for (const MigrationStatus& entry : status()) {
+    if (entry.state == State::kMissing) {
+      log::info("migrate: version " + entry.version + " is recorded as applied but no script has it; the database is "
+                "ahead of its scripts, left alone");
+    }
+  }
   std::vector<AppliedMigration> applied;
   for (const MigrationScript& script : scripts_) {
+    if (target && *target < script.version) break;
+    if (baseline && script.version <= *baseline) continue;
     std::optional<AppliedMigration> result = transactional_ddl ? apply_in_transaction(script) : apply_resumable(script);
     if (result) {
       if (on_applied) on_applied(*result);
@@ -217,6 +323,58 @@ std::optional<AppliedMigration> Migrator::apply_in_transaction(const MigrationSc
   }
 }
 
+std::size_t Migrator::resume_point(const MigrationScript& script, const std::vector<Statement>& statements,
+                                  const HistoryRow& failed) const {
+  // Resume only if what already ran is what the file still says.
+  std::vector<std::string> ran = split_hashes(failed.statement_hashes);
+  auto applied = static_cast<std::size_t>(failed.statements_applied);
+  bool unchanged = ran.size() == applied && applied <= statements.size();
+  for (std::size_t i = 0; unchanged && i < applied; ++i) unchanged = ran[i] == sha256_hex(statements[i].text);
+  if (!unchanged) {
+    throw MigrationError((directory_ / script.file_name).string() + ": migration " + script.version.text() +
+                         " failed earlier after " + std::to_string(applied) +
+                         " statements, and those statements have changed since: the database no longer matches "
+                         "the script. Bring the database in line by hand, then run `migrate repair`");
+  }
+  return applied;
+}
+
+std::vector<std::string> Migrator::repair() {
+  ensure_history_table(client_);
+  std::optional<MysqlLock> lock;
+  if (client_.engine() != "sqlite") lock.emplace(client_, lock_timeout_);
+  std::vector<std::string> changes;
+  for (const MigrationStatus& entry : status()) {
+    if (entry.state == State::kFailed) {
+      delete_failed_rows(client_, entry.version);
+      changes.push_back("removed the failed row of version " + entry.version + " (" + entry.script + ")");
+    } else if (entry.state == State::kModified) {
+      auto script = std::find_if(scripts_.begin(), scripts_.end(),
+                                 [&](const MigrationScript& candidate) { return candidate.version.text() == entry.version; });
+      update_checksum(client_, entry.version, script->checksum);
+      changes.push_back("re-recorded the checksum of version " + entry.version + " (" + entry.script + "): " +
+                        entry.applied->checksum.substr(0, 12) + "… -> " + script->checksum.substr(0, 12) + "…");
+    }
+  }
+  return changes;
+}
+
+void Migrator::baseline(const Version& version) {
+  ensure_history_table(client_);
+  if (!read_history(client_).empty()) {
+    throw ValidationError("refusing to baseline: the database already has a migration history");
+  }
+  HistoryRow row;
+  row.version = version.text();
+  row.description = "baseline";
+  row.script = kBaselineScript;
+  row.checksum = "";
+  row.installed_by = installed_by();
+  row.installed_on = clock::sql_datetime(std::chrono::system_clock::now());
+  row.success = true;
+  append_history(client_, row);
+}
+
 std::optional<AppliedMigration> Migrator::apply_resumable(const MigrationScript& script) {
   std::vector<HistoryRow> history = read_history(client_);
   const HistoryRow* latest = latest_row(history, script.version.text());
@@ -225,18 +383,7 @@ std::optional<AppliedMigration> Migrator::apply_resumable(const MigrationScript&
   std::vector<Statement> statements = split(script);
   std::size_t first = 0;
   if (latest) {
-    // A failed earlier attempt: resume only if what already ran is what the file still says.
-    std::vector<std::string> ran = split_hashes(latest->statement_hashes);
-    auto applied = static_cast<std::size_t>(latest->statements_applied);
-    bool unchanged = ran.size() == applied && applied <= statements.size();
-    for (std::size_t i = 0; unchanged && i < applied; ++i) unchanged = ran[i] == sha256_hex(statements[i].text);
-    if (!unchanged) {
-      throw MigrationError((directory_ / script.file_name).string() + ": migration " + script.version.text() +
-                           " failed earlier after " + std::to_string(applied) +
-                           " statements, and those statements have changed since: the database no longer matches "
-                           "the script. Bring the database in line by hand, then run `migrate repair`");
-    }
-    first = applied;
+    first = resume_point(script, statements, *latest);
     if (first > 0) {
       log::info("migrate: resuming " + script.file_name + " at statement " + std::to_string(first + 1) + " of " +
                 std::to_string(statements.size()));

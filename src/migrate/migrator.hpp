@@ -28,12 +28,19 @@ class LockTimeoutError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The scripts and the history disagree (validate fails): nothing was run.
+class ValidationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 enum class State {
   kApplied,   // ran, and the script on disk still has the recorded checksum
   kPending,   // on disk, not yet run
   kFailed,    // recorded as failed (MySQL: DDL committed part of it)
   kModified,  // ran, but the script changed since
   kMissing,   // ran, but its script is gone
+  kBaseline,  // adopted by `baseline`: at or below the baseline version, never run here
 };
 const char* state_name(State state);
 
@@ -43,6 +50,24 @@ struct MigrationStatus {
   std::string script;
   State state = State::kPending;
   std::optional<HistoryRow> applied;
+};
+
+// Something `validate` objects to; `up` refuses while any remains (a failed MySQL
+// migration excepted: up resumes it when it safely can).
+struct Problem {
+  enum class Kind { kModified, kMissing, kFailed, kOutOfOrder };
+  Kind kind;
+  std::string version;
+  std::string script;
+  std::string message;
+};
+
+// What `up` would run for one migration, statement by statement.
+struct PlannedMigration {
+  std::string version;
+  std::string script;
+  std::vector<Statement> statements;
+  std::size_t first = 0;  // > 0 when resuming a failed MySQL migration
 };
 
 struct AppliedMigration {
@@ -58,7 +83,12 @@ class Migrator {
   Migrator(db::Client& client, const std::filesystem::path& directory,
            std::chrono::seconds lock_timeout = std::chrono::seconds(60));
 
+  // Reads only: a database never migrated reports every script pending.
   std::vector<MigrationStatus> status();
+  std::vector<Problem> validate();
+  // What up would run, without touching the database. Throws MigrationError like up
+  // would refuse.
+  std::vector<PlannedMigration> plan(const std::optional<Version>& target = std::nullopt);
   // Applies every pending script in version order, each in one transaction where
   // the engine allows it. Calls `on_applied` after each. Throws MigrationError,
   // LockTimeoutError.
@@ -67,13 +97,27 @@ class Migrator {
   // applied: the history then records a failed row with how many statements ran
   // and a hash of each. The next up resumes at the failed statement when the
   // statements before it are unchanged, and refuses (pointing at repair) otherwise.
-  std::vector<AppliedMigration> up(const std::function<void(const AppliedMigration&)>& on_applied = {});
+  // Versions recorded as applied that are higher than every script (a deploy rolled
+  // back to older scripts) are left alone. With `target`, stops after that version.
+  std::vector<AppliedMigration> up(const std::function<void(const AppliedMigration&)>& on_applied = {},
+                                   const std::optional<Version>& target = std::nullopt);
+  // Removes failed rows and re-records the checksums of edited applied scripts;
+  // returns one line per change.
+  std::vector<std::string> repair();
+  // Adopts an existing database: records `version` as applied without running
+  // anything; scripts up to it are then never run. Refuses a database with history.
+  void baseline(const Version& version);
 
   const std::vector<MigrationScript>& scripts() const { return scripts_; }
 
  private:
+  // Throws MigrationError naming every problem that up must not run past.
+  void refuse_on_problems(const std::vector<Problem>& problems) const;
   std::optional<AppliedMigration> apply_in_transaction(const MigrationScript& script);
   std::optional<AppliedMigration> apply_resumable(const MigrationScript& script);
+  // Where a failed MySQL migration resumes; throws MigrationError if what ran has changed.
+  std::size_t resume_point(const MigrationScript& script, const std::vector<Statement>& statements,
+                           const HistoryRow& failed) const;
   std::vector<Statement> split(const MigrationScript& script) const;
   // Runs statements [first, end) of `script`; on failure records a failed row and throws.
   void run_statements(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t first,

@@ -32,7 +32,7 @@ class Splitter {
         skip_to_line_end();
       } else if (c == '/' && peek(1) == '*') {
         block_comment();
-      } else if (script_.compare(position_, delimiter_.size(), delimiter_) == 0 && body_depth_ == 0) {
+      } else if (at_delimiter() && (body_depth_ == 0 || delimiter_ != ";")) {
         finish(position_);
         position_ += delimiter_.size();
         start_ = position_;
@@ -47,6 +47,8 @@ class Splitter {
   }
 
  private:
+  bool at_delimiter() const { return script_.compare(position_, delimiter_.size(), delimiter_) == 0; }
+
   char peek(std::size_t ahead) const {
     return position_ + ahead < script_.size() ? script_[position_ + ahead] : '\0';
   }
@@ -154,7 +156,8 @@ class Splitter {
   // BEGIN (or CASE) opens a block that END closes; ';' inside does not end it.
   void word() {
     std::size_t begin = position_;
-    while (position_ < script_.size() && is_word_char(script_[position_])) ++position_;
+    // A custom delimiter may follow a word directly (END$$).
+    while (position_ < script_.size() && is_word_char(script_[position_]) && !at_delimiter()) ++position_;
     std::string_view text = script_.substr(begin, position_ - begin);
     if (words_in_statement_ < 4) {
       ++words_in_statement_;
@@ -170,7 +173,10 @@ class Splitter {
       std::size_t next = position_;
       while (next < script_.size() && std::isspace(static_cast<unsigned char>(script_[next]))) ++next;
       std::size_t next_end = next;
-      while (next_end < script_.size() && is_word_char(script_[next_end])) ++next_end;
+      while (next_end < script_.size() && is_word_char(script_[next_end]) &&
+             script_.compare(next_end, delimiter_.size(), delimiter_) != 0) {
+        ++next_end;
+      }
       std::string_view following = script_.substr(next, next_end - next);
       // END IF / END LOOP / END WHILE / END REPEAT close blocks that were not counted.
       if (!(iequals(following, "IF") || iequals(following, "LOOP") || iequals(following, "WHILE") ||

@@ -1,1 +1,225 @@
+// JSON helpers for functions: reading request bodies and writing Data API results.
+#include "strata/json.hpp"
+
 #include <gtest/gtest.h>
+
+#include <functional>
+#include <limits>
+#include <string>
+
+#include "strata/response.hpp"
+
+namespace strata::json {
+namespace {
+
+std::string written(const std::function<void(Writer&)>& write) {
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  write(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+db::ColumnMetadata column(std::string label, std::string name = "") {
+  db::ColumnMetadata metadata;
+  metadata.name = name.empty() ? label : std::move(name);
+  metadata.label = std::move(label);
+  return metadata;
+}
+
+// One row with one value of every kind.
+db::ResultSet every_kind() {
+  db::ResultSet result;
+  for (const char* label : {"n", "b", "l", "d", "s", "x"}) result.columns.push_back(column(label));
+  result.records.push_back(
+      {db::Field(nullptr), db::Field(true), db::Field(42), db::Field(2.5), db::Field("hi \"there\""),
+       db::Field(db::Blob{'M', 'a', 'n', 0})});
+  return result;
+}
+
+// The HttpError that `call` throws, as "STATUS: message".
+std::string http_error(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const HttpError& error) {
+    return std::to_string(error.status_code()) + ": " + error.what();
+  }
+  return "(no error)";
+}
+
+TEST(JsonWrite, RecordObjectsAreKeyedByColumnLabel) {
+  db::ResultSet result;
+  result.columns = {column("post_id", "id"), column("title")};
+  result.records = {{db::Field(1), db::Field("First")}, {db::Field(2), db::Field("Second")}};
+  EXPECT_EQ(written([&](Writer& w) { write_record_objects(w, result); }),
+            R"([{"post_id":1,"title":"First"},{"post_id":2,"title":"Second"}])");
+}
+
+TEST(JsonWrite, RecordObjectsWriteEveryFieldKind) {
+  EXPECT_EQ(written([](Writer& w) { write_record_objects(w, every_kind()); }),
+            R"([{"n":null,"b":true,"l":42,"d":2.5,"s":"hi \"there\"","x":"TWFuAA=="}])");
+}
+
+TEST(JsonWrite, RecordObjectsOfAnEmptyResultIsAnEmptyArray) {
+  db::ResultSet result;
+  result.columns = {column("id")};
+  EXPECT_EQ(written([&](Writer& w) { write_record_objects(w, result); }), "[]");
+}
+
+TEST(JsonWrite, SingleRecordObject) {
+  db::ResultSet result;
+  result.columns = {column("id"), column("ok")};
+  result.records = {{db::Field(1), db::Field(false)}, {db::Field(2), db::Field(true)}};
+  EXPECT_EQ(written([&](Writer& w) { write_record_object(w, result, 1); }), R"({"id":2,"ok":true})");
+}
+
+TEST(JsonWrite, LongValuesKeepAllSixtyFourBits) {
+  db::ResultSet result;
+  result.columns = {column("big"), column("small")};
+  result.records = {{db::Field(std::numeric_limits<long long>::max()), db::Field(std::numeric_limits<long long>::min())}};
+  EXPECT_EQ(written([&](Writer& w) { write_record_objects(w, result); }),
+            R"([{"big":9223372036854775807,"small":-9223372036854775808}])");
+}
+
+TEST(JsonWrite, StringsWithNulAndControlCharactersAreEscaped) {
+  db::ResultSet result;
+  result.columns = {column("s")};
+  result.records = {{db::Field(std::string("a\0b\n", 4))}};
+  EXPECT_EQ(written([&](Writer& w) { write_record_objects(w, result); }), R"([{"s":"a\u0000b\n"}])");
+}
+
+TEST(JsonWrite, RecordsUseTheDataApiTypedForm) {
+  EXPECT_EQ(written([](Writer& w) { write_records(w, every_kind()); }),
+            R"([[{"isNull":true},{"booleanValue":true},{"longValue":42},{"doubleValue":2.5},)"
+            R"({"stringValue":"hi \"there\""},{"blobValue":"TWFuAA=="}]])");
+}
+
+TEST(JsonWrite, RecordsWriteOneArrayPerRow) {
+  db::ResultSet result;
+  result.columns = {column("id")};
+  result.records = {{db::Field(1)}, {db::Field(2)}};
+  EXPECT_EQ(written([&](Writer& w) { write_records(w, result); }), R"([[{"longValue":1}],[{"longValue":2}]])");
+}
+
+TEST(JsonWrite, RecordsOfAnEmptyResultIsAnEmptyArray) {
+  EXPECT_EQ(written([](Writer& w) { write_records(w, db::ResultSet{}); }), "[]");
+}
+
+TEST(JsonWrite, EmptyBlobIsAnEmptyBase64String) {
+  db::ResultSet result;
+  result.columns = {column("x")};
+  result.records = {{db::Field(db::Blob{})}};
+  EXPECT_EQ(written([&](Writer& w) { write_records(w, result); }), R"([[{"blobValue":""}]])");
+  EXPECT_EQ(written([&](Writer& w) { write_record_objects(w, result); }), R"([{"x":""}])");
+}
+
+TEST(JsonWrite, NonFiniteDoubleStillGivesValidJson) {
+  db::ResultSet result;
+  result.columns = {column("x")};
+  result.records = {{db::Field(std::numeric_limits<double>::infinity())}};
+  for (const std::string& text : {written([&](Writer& w) { write_records(w, result); }),
+                                  written([&](Writer& w) { write_record_objects(w, result); })}) {
+    rapidjson::Document parsed;
+    parsed.Parse(text.c_str());
+    EXPECT_FALSE(parsed.HasParseError()) << text;
+  }
+}
+
+TEST(JsonWrite, ColumnMetadataUsesTheDataApiFieldNames) {
+  db::ResultSet result;
+  db::ColumnMetadata id;
+  id.name = "id";
+  id.label = "post_id";
+  id.type = db::jdbc::kVarChar;
+  id.type_name = "VARCHAR";
+  id.schema_name = "main";
+  id.table_name = "posts";
+  id.is_auto_increment = true;
+  id.is_signed = true;
+  id.is_currency = false;
+  id.is_case_sensitive = true;
+  id.nullable = 0;
+  id.precision = 250;
+  id.scale = 3;
+  id.array_base_column_type = 0;
+  result.columns.push_back(id);
+  EXPECT_EQ(written([&](Writer& w) { write_column_metadata(w, result); }),
+            R"([{"arrayBaseColumnType":0,"isAutoIncrement":true,"isCaseSensitive":true,"isCurrency":false,)"
+            R"("isSigned":true,"label":"post_id","name":"id","nullable":0,"precision":250,"scale":3,)"
+            R"("schemaName":"main","tableName":"posts","type":12,"typeName":"VARCHAR"}])");
+}
+
+TEST(JsonWrite, ColumnMetadataWritesOneObjectPerColumn) {
+  db::ResultSet result;
+  result.columns = {column("a"), column("b")};
+  rapidjson::Document parsed;
+  parsed.Parse(written([&](Writer& w) { write_column_metadata(w, result); }).c_str());
+  ASSERT_TRUE(parsed.IsArray());
+  ASSERT_EQ(parsed.Size(), 2u);
+  EXPECT_STREQ(parsed[0]["label"].GetString(), "a");
+  EXPECT_STREQ(parsed[1]["label"].GetString(), "b");
+  EXPECT_EQ(parsed[1]["type"].GetInt(), db::jdbc::kOther);
+  EXPECT_EQ(parsed[1]["nullable"].GetInt(), 2);
+}
+
+TEST(JsonWrite, QuoteEscapesForJson) {
+  EXPECT_EQ(quote("say \"hi\"\\\n"), R"("say \"hi\"\\\n")");
+  EXPECT_EQ(quote(""), R"("")");
+}
+
+TEST(JsonParse, ObjectBodyIsParsed) {
+  Document document = parse_object(std::string(R"({"title": "Hello", "n": 3})"));
+  ASSERT_TRUE(document.IsObject());
+  EXPECT_STREQ(document["title"].GetString(), "Hello");
+  EXPECT_EQ(document["n"].GetInt(), 3);
+}
+
+TEST(JsonParse, AbsentBodyIsABadRequest) {
+  EXPECT_EQ(http_error([] { parse_object(std::nullopt); }), "400: request body is required: a JSON object");
+}
+
+TEST(JsonParse, EmptyBodyIsABadRequest) {
+  EXPECT_EQ(http_error([] { parse_object(std::string()); }), "400: request body is required: a JSON object");
+}
+
+TEST(JsonParse, InvalidJsonIsABadRequestNamingTheOffset) {
+  std::string error = http_error([] { parse_object(std::string(R"({"title": })")); });
+  EXPECT_EQ(error.rfind("400: request body is not valid JSON: ", 0), 0u) << error;
+  EXPECT_NE(error.find("at offset 10"), std::string::npos) << error;
+}
+
+TEST(JsonParse, NonObjectBodyIsABadRequest) {
+  EXPECT_EQ(http_error([] { parse_object(std::string("[1, 2]")); }), "400: request body must be a JSON object");
+  EXPECT_EQ(http_error([] { parse_object(std::string("\"text\"")); }), "400: request body must be a JSON object");
+}
+
+TEST(JsonParse, OptionalStringReturnsThePresentString) {
+  Document document = parse_object(std::string(R"({"title": "Hello", "empty": ""})"));
+  EXPECT_EQ(optional_string(document, "title"), "Hello");
+  EXPECT_EQ(optional_string(document, "empty"), "");
+}
+
+TEST(JsonParse, OptionalStringOfAnAbsentFieldIsNullopt) {
+  Document document = parse_object(std::string(R"({"title": "Hello"})"));
+  EXPECT_EQ(optional_string(document, "body"), std::nullopt);
+}
+
+TEST(JsonParse, OptionalStringOfNullIsNullopt) {
+  Document document = parse_object(std::string(R"({"body": null})"));
+  EXPECT_EQ(optional_string(document, "body"), std::nullopt);
+}
+
+TEST(JsonParse, OptionalStringOfAnotherTypeIsABadRequestNamingTheField) {
+  Document document = parse_object(std::string(R"({"title": 5, "tags": ["a"]})"));
+  EXPECT_EQ(http_error([&] { optional_string(document, "title"); }), "400: title must be a string");
+  EXPECT_EQ(http_error([&] { optional_string(document, "tags"); }), "400: tags must be a string");
+}
+
+TEST(JsonParse, OptionalStringKeepsEmbeddedNul) {
+  Document document = parse_object(std::string(R"({"s": "a\u0000b"})"));
+  auto value = optional_string(document, "s");
+  ASSERT_TRUE(value.has_value());
+  EXPECT_EQ(*value, std::string_view("a\0b", 3));
+}
+
+}  // namespace
+}  // namespace strata::json
