@@ -1,14 +1,17 @@
 // main() of every Strata app: strata_add_app links this with the app's functions.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
 #include "cli/app_environment.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/invoke_command.hpp"
 #include "cli/migrate_command.hpp"
 #include "cli/run_main.hpp"
 #include "cli/serve_command.hpp"
+#include "lambda/runtime.hpp"
 #include "strata/function.hpp"
 #include "strata/version.hpp"
 
@@ -27,6 +30,7 @@ int run(int argc, char** argv) {
 
   int exit_code = kExitOk;
   add_serve_command(app, environment, exit_code);
+  add_invoke_command(app, environment, exit_code);
   add_migrate_command(
       app,
       [&environment] {
@@ -49,5 +53,9 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Started by Lambda (or by serve --lambda): be the custom runtime.
+  if (const char* runtime_api = std::getenv("AWS_LAMBDA_RUNTIME_API"); runtime_api && *runtime_api) {
+    return strata::lambda::run_runtime(runtime_api);
+  }
   return strata::cli::run_main([&] { return run(argc, argv); });
 }

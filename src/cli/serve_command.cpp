@@ -11,6 +11,7 @@
 #include "cli/migrate_command.hpp"
 #include "core/log.hpp"
 #include "db/database.hpp"
+#include "cli/local_lambda_setup.hpp"
 #include "gateway/gateway.hpp"
 
 namespace strata::cli {
@@ -23,6 +24,7 @@ struct ServeOptions {
   std::size_t body_limit = 6 * 1024 * 1024;
   unsigned read_timeout_ms = 15000;
   bool quiet = false;
+  bool lambda = false;
 };
 
 // Waits for SIGINT/SIGTERM on a thread of its own (the signals are blocked in
@@ -56,6 +58,7 @@ class StopOnSignal {
 };
 
 int serve(const AppEnvironment& environment, const ServeOptions& options) {
+  if (options.lambda) check_shareable(resolve_database_url(environment, load_app_project(environment)));
   log::set_quiet(options.quiet);
   Project project = load_app_project(environment);
   std::string url = resolve_database_url(environment, project);
@@ -72,11 +75,16 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
   server_options.body_limit = options.body_limit;
   server_options.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
 
+  std::unique_ptr<lambda::LocalLambda> local_lambda;
+  if (options.lambda) {
+    local_lambda = start_local_lambda(project, url);
+  }
   std::unique_ptr<gateway::Gateway> gateway;
   http::Server server(server_options, [&gateway](http::Request&& request, http::Reply reply) {
     gateway->handle(std::move(request), std::move(reply));
   });
-  gateway = std::make_unique<gateway::Gateway>(project, *database, server.threads());
+  gateway = std::make_unique<gateway::Gateway>(project, *database, server.threads(), gateway::GatewayOptions{},
+                                               local_lambda.get());
   server.listen();
   std::size_t routes = 0;
   for (const Route& route : project.routes) routes += route.methods.size();
@@ -87,8 +95,11 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
   if (options.host != "127.0.0.1" && options.host != "::1" && options.host != "localhost") {
     log::warn("serve: listening on " + options.host + ", reachable from other machines");
   }
-  StopOnSignal stop_on_signal(server);
-  server.run();
+  {
+    StopOnSignal stop_on_signal(server);
+    server.run();
+  }
+  if (local_lambda) local_lambda->stop();
   return kExitOk;
 }
 
@@ -110,6 +121,9 @@ void add_serve_command(CLI::App& app, AppEnvironment& environment, int& exit_cod
   command->add_option("--read-timeout-ms", options->read_timeout_ms,
                       "Close a connection whose request has not fully arrived within this time")
       ->capture_default_str();
+  command->add_flag("--lambda", options->lambda,
+                    "Run each function as warm processes of this binary behind a local Lambda Runtime API, and "
+                    "answer the Lambda Invoke API on the same port");
   command->add_flag("--quiet", options->quiet, "No access log and no info lines (warnings and errors still print)");
   command->callback([&environment, &exit_code, options] { exit_code = serve(environment, *options); });
 }

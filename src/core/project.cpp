@@ -52,7 +52,7 @@ class Validator {
     project.file = file_;
     project.directory = file_.parent_path();
     expect_object(root, "");
-    reject_unknown_members(root, "", {"$schema", "name", "routes", "database", "cors"});
+    reject_unknown_members(root, "", {"$schema", "name", "routes", "database", "cors", "functions"});
 
     project.name = required_string(root, "", "name");
     bool valid_name = std::all_of(project.name.begin(), project.name.end(), [](char c) {
@@ -65,6 +65,7 @@ class Validator {
     read_routes(root, project);
     read_database(root, project);
     read_cors(root, project.cors);
+    read_functions(root, project);
     return project;
   }
 
@@ -237,6 +238,37 @@ class Validator {
     project.database.migrations = (project.directory / migrations).lexically_normal();
   }
 
+  int integer(const Value& object, const std::string& parent, const char* key, int min, int max, int fallback) const {
+    const Value* value = member(object, key);
+    if (!value) return fallback;
+    std::string path = json_locator::member_path(parent, key);
+    if (!value->IsInt() || value->GetInt() < min || value->GetInt() > max) {
+      fail(path, "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    }
+    return value->GetInt();
+  }
+
+  void read_functions(const Value& root, Project& project) const {
+    const Value* functions = member(root, "functions");
+    if (!functions) return;
+    expect_object(*functions, "functions");
+    for (const auto& entry : functions->GetObject()) {
+      std::string name(entry.name.GetString(), entry.name.GetStringLength());
+      std::string path = json_locator::key_path("functions", name);
+      if (!is_name(name)) fail(path, "expected a function name (letters, digits, '_')");
+      expect_object(entry.value, path);
+      reject_unknown_members(entry.value, path, {"timeout", "memory", "warm", "maxConcurrency"});
+      FunctionConfig config;
+      // Lambda's own limits: 1 to 900 s, 128 to 10240 MB.
+      config.timeout_seconds = integer(entry.value, path, "timeout", 1, 900, config.timeout_seconds);
+      config.memory_mb = integer(entry.value, path, "memory", 128, 10240, config.memory_mb);
+      config.warm = integer(entry.value, path, "warm", 0, 64, config.warm);
+      config.max_concurrency = integer(entry.value, path, "maxConcurrency", 0, 256, config.max_concurrency);
+      config.json_path = path;
+      project.functions.emplace(std::move(name), std::move(config));
+    }
+  }
+
   void read_cors(const Value& root, CorsSettings& cors) const {
     const Value* settings = member(root, "cors");
     if (!settings) return;
@@ -295,7 +327,19 @@ Project load_project(const fs::path& directory) {
   return parse_project(content.str(), file);
 }
 
+FunctionConfig function_config(const Project& project, std::string_view function) {
+  auto found = project.functions.find(function);
+  return found == project.functions.end() ? FunctionConfig{} : found->second;
+}
+
 void check_functions(const Project& project, const std::function<bool(std::string_view)>& exists) {
+  for (const auto& [name, config] : project.functions) {
+    if (!exists(name)) {
+      std::string where = project.file.string();
+      if (auto line = json_locator::line_of(project.source, config.json_path)) where += ":" + std::to_string(*line);
+      throw ProjectError(where + ": " + config.json_path + ": no function named '" + name + "' is built into this app");
+    }
+  }
   for (const Route& route : project.routes) {
     for (const RouteMethod& method : route.methods) {
       if (!exists(method.function)) {

@@ -2,6 +2,7 @@
 // The project file, strata.json: an app's name, routes, database and CORS settings.
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -36,6 +37,16 @@ struct CorsSettings {
   int max_age_seconds = 600;
 };
 
+// Lambda settings of one function (strata.json "functions"), as a deploy and the
+// local Lambda service use them.
+struct FunctionConfig {
+  int timeout_seconds = 3;  // Lambda's default
+  int memory_mb = 128;
+  int warm = 0;             // local warm processes; 0 means one per core
+  int max_concurrency = 0;  // local processes at most; 0 means 4 per core
+  std::string json_path;    // where it was declared
+};
+
 struct DatabaseSettings {
   std::string name;
   std::filesystem::path migrations;  // absolute
@@ -48,6 +59,7 @@ struct Project {
   std::vector<Route> routes;
   DatabaseSettings database;
   CorsSettings cors;
+  std::map<std::string, FunctionConfig, std::less<>> functions;  // only those strata.json configures
   std::string source;  // the file's text, to give later errors a line number
 };
 
@@ -59,7 +71,10 @@ Project load_project(const std::filesystem::path& directory);
 // to resolve relative folders. Throws ProjectError.
 Project parse_project(std::string_view text, const std::filesystem::path& file);
 
-// Throws ProjectError for the first route whose function `exists` does not know.
+// The settings of `function`: those strata.json gives, else the defaults.
+FunctionConfig function_config(const Project& project, std::string_view function);
+
+// Throws ProjectError for the first route (or "functions" entry) naming a function `exists` does not know.
 void check_functions(const Project& project, const std::function<bool(std::string_view)>& exists);
 
 }  // namespace strata

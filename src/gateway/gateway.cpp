@@ -6,16 +6,40 @@
 #include "core/log.hpp"
 #include "gateway/rest_request.hpp"
 #include "gateway/url.hpp"
+#include "lambda/proxy_event.hpp"
+#include "strata/json.hpp"
 
 namespace strata::gateway {
 namespace bhttp = boost::beast::http;
 
-Gateway::Gateway(const Project& project, db::Database& database, unsigned threads, GatewayOptions options)
+namespace {
+
+constexpr std::string_view kInvokePrefix = "/2015-03-31/functions/";
+constexpr std::size_t kMaxInvokePayload = 6 * 1024 * 1024;
+
+}  // namespace
+
+// What answering a request needs once its function is done, possibly on another thread.
+struct Gateway::Exchange {
+  explicit Exchange(http::Reply reply_to) : reply(std::move(reply_to)) {}
+  http::Reply reply;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::string method;
+  std::string target;
+  std::string origin;
+  unsigned version = 11;
+  bool keep_alive = true;
+  std::string function = "-";
+};
+
+Gateway::Gateway(const Project& project, db::Database& database, unsigned threads, GatewayOptions options,
+                 lambda::LocalLambda* lambda)
     : project_(project),
       database_(database),
       options_(std::move(options)),
       router_(project.routes),
       cors_(project.cors),
+      lambda_(lambda),
       clients_(threads) {
   for (const Route& route : project.routes) {
     for (const RouteMethod& method : route.methods) functions_[&method] = find_function(method.function);
@@ -54,9 +78,10 @@ http::Response to_http_response(Response&& response, unsigned version, bool keep
   return out;
 }
 
-http::Response Gateway::run_function(const RouteMethod& method, Request&& request, unsigned version,
-                                     bool keep_alive) {
+http::Response Gateway::run_in_process(const RouteMethod& method, Request&& request, const Exchange& exchange) {
   const Function* function = functions_.at(&method);
+  unsigned version = exchange.version;
+  bool keep_alive = exchange.keep_alive;
   try {
     Context context(request.request_context.request_id, method.function,
                     std::chrono::system_clock::now() + options_.function_timeout, client());
@@ -80,41 +105,161 @@ http::Response Gateway::run_function(const RouteMethod& method, Request&& reques
   }
 }
 
-http::Response Gateway::dispatch(http::Request& request, const http::Reply& reply, std::string_view& function_name) {
-  unsigned version = request.version();
-  bool keep_alive = request.keep_alive();
+void Gateway::run_in_lambda(const RouteMethod& method, Request&& request, const std::shared_ptr<Exchange>& exchange) {
+  lambda::FunctionPool* pool = lambda_->function(method.function);
+  lambda::Invocation invocation;
+  invocation.request_id = new_request_id();
+  invocation.payload = lambda::to_event_json(request);
+  std::string function = method.function;
+  invocation.done = [this, exchange, function](lambda::InvokeResult result) {
+    using Kind = lambda::InvokeResult::Kind;
+    unsigned version = exchange->version;
+    bool keep_alive = exchange->keep_alive;
+    if (result.kind == Kind::kTimeout) {
+      return finish(*exchange, http::json_error(504, "Endpoint request timed out", version, keep_alive));
+    }
+    if (result.kind != Kind::kSuccess) {
+      log::error("function " + function + " failed (" + result.error_type + "): " + result.payload);
+      return finish(*exchange, http::json_error(502, "Internal server error", version, keep_alive));
+    }
+    std::string why;
+    auto response = lambda::from_response_json(result.payload, &why);
+    if (!response) {
+      log::error("function " + function + " returned a malformed proxy response: " + why);
+      return finish(*exchange, http::json_error(502, "Internal server error", version, keep_alive));
+    }
+    finish(*exchange, to_http_response(std::move(*response), version, keep_alive));
+  };
+  pool->invoke(std::move(invocation));
+}
+
+// The Lambda Invoke API (POST /2015-03-31/functions/{name}/invocations), as the
+// AWS CLI and SDKs call it with --endpoint-url.
+void Gateway::serve_invoke_api(http::Request& request, const std::shared_ptr<Exchange>& exchange) {
+  unsigned version = exchange->version;
+  bool keep_alive = exchange->keep_alive;
+  auto service_error = [&](unsigned status, const std::string& type, const std::string& message) {
+    http::Response response{static_cast<bhttp::status>(status), version};
+    response.set(bhttp::field::content_type, "application/json");
+    response.set("x-amzn-ErrorType", type);
+    response.set("x-amzn-RequestId", new_request_id());
+    response.body() = "{\"Type\":\"User\",\"Message\":" + json::quote(message) + "}";
+    response.keep_alive(keep_alive);
+    response.prepare_payload();
+    finish(*exchange, std::move(response));
+  };
+  std::string_view path = split_target(request.target()).path;
+  std::string_view rest = path.substr(kInvokePrefix.size());
+  std::size_t slash = rest.find('/');
+  if (request.method() != bhttp::verb::post || slash == std::string_view::npos || rest.substr(slash) != "/invocations") {
+    return service_error(404, "ResourceNotFoundException", "no such Lambda API resource: " + std::string(path));
+  }
+  std::string name(rest.substr(0, slash));
+  // A function may be named by its ARN too: ...:function:NAME
+  if (std::size_t colon = name.rfind(':'); colon != std::string::npos) name = name.substr(colon + 1);
+  exchange->function = name;
+  lambda::FunctionPool* pool = lambda_->function(name);
+  if (!pool) return service_error(404, "ResourceNotFoundException", "Function not found: " + name);
+  if (request.body().size() > kMaxInvokePayload) {
+    return service_error(413, "RequestTooLargeException", "Request must be smaller than 6291456 bytes for the InvokeFunction operation");
+  }
+  std::string payload = request.body().empty() ? "{}" : std::move(request.body());
+  rapidjson::Document check;
+  check.Parse(payload.data(), payload.size());
+  if (check.HasParseError()) {
+    return service_error(400, "InvalidRequestContentException", "Could not parse request body into json");
+  }
+  std::string type(request["X-Amz-Invocation-Type"]);
+  if (type.empty()) type = "RequestResponse";
+  if (type == "DryRun") {
+    http::Response response{bhttp::status::no_content, version};
+    response.keep_alive(keep_alive);
+    return finish(*exchange, std::move(response));
+  }
+  if (type != "RequestResponse" && type != "Event") {
+    return service_error(400, "InvalidParameterValueException", "unknown X-Amz-Invocation-Type " + type);
+  }
+  lambda::Invocation invocation;
+  invocation.request_id = new_request_id();
+  invocation.payload = std::move(payload);
+  std::string request_id = invocation.request_id;
+  if (type == "Event") {
+    invocation.done = [name](lambda::InvokeResult result) {
+      if (result.kind != lambda::InvokeResult::Kind::kSuccess) {
+        log::error("function " + name + " failed in an Event invocation: " + result.payload);
+      }
+    };
+    pool->invoke(std::move(invocation));
+    http::Response response{bhttp::status::accepted, version};
+    response.set("x-amzn-RequestId", request_id);
+    response.keep_alive(keep_alive);
+    response.prepare_payload();
+    return finish(*exchange, std::move(response));
+  }
+  invocation.done = [this, exchange, request_id](lambda::InvokeResult result) {
+    http::Response response{bhttp::status::ok, exchange->version};
+    response.set(bhttp::field::content_type, "application/json");
+    response.set("x-amzn-RequestId", request_id);
+    response.set("X-Amz-Executed-Version", "$LATEST");
+    if (result.kind != lambda::InvokeResult::Kind::kSuccess) {
+      response.set("X-Amz-Function-Error", "Unhandled");
+      if (result.payload.empty()) {
+        result.payload = "{\"errorMessage\":\"the function did not answer\",\"errorType\":" + json::quote(result.error_type) + "}";
+      }
+    }
+    response.body() = std::move(result.payload);
+    response.keep_alive(exchange->keep_alive);
+    response.prepare_payload();
+    finish(*exchange, std::move(response));
+  };
+  pool->invoke(std::move(invocation));
+}
+
+void Gateway::route(http::Request& request, const std::shared_ptr<Exchange>& exchange) {
+  unsigned version = exchange->version;
+  bool keep_alive = exchange->keep_alive;
   Target target = split_target(request.target());
+  if (lambda_ && target.path.starts_with(kInvokePrefix)) return serve_invoke_api(request, exchange);
   auto match = router_.match(target.path);
-  if (!match) return http::json_error(404, "no route for " + std::string(target.path), version, keep_alive);
+  if (!match) return finish(*exchange, http::json_error(404, "no route for " + std::string(target.path), version, keep_alive));
   std::string_view method = request.method_string();
   const RouteMethod* route_method = Router::find_method(*match->route, method);
   if (!route_method) {
-    if (method == "OPTIONS") return cors_.preflight(request, Router::allowed_methods(*match->route));
+    if (method == "OPTIONS") return finish(*exchange, cors_.preflight(request, Router::allowed_methods(*match->route)));
     auto response = http::json_error(405, "method " + std::string(method) + " is not allowed on " + match->route->path,
                                      version, keep_alive);
     response.set(bhttp::field::allow, Router::allowed_methods(*match->route));
-    return response;
+    return finish(*exchange, std::move(response));
   }
-  function_name = route_method->function;
-  RequestOrigin origin{reply.remote_address(), options_.stage};
-  return run_function(*route_method, build_rest_request(request, std::move(*match), origin), version, keep_alive);
+  exchange->function = route_method->function;
+  RequestOrigin origin{exchange->reply.remote_address(), options_.stage};
+  Request function_request = build_rest_request(request, std::move(*match), origin);
+  if (lambda_) return run_in_lambda(*route_method, std::move(function_request), exchange);
+  finish(*exchange, run_in_process(*route_method, std::move(function_request), *exchange));
 }
 
-void Gateway::handle(http::Request&& request, http::Reply reply) {
-  auto started = std::chrono::steady_clock::now();
-  std::string_view function_name = "-";
-  http::Response response = dispatch(request, reply, function_name);
-  cors_.decorate(response, request[bhttp::field::origin]);
+void Gateway::finish(Exchange& exchange, http::Response&& response) {
+  cors_.decorate(response, exchange.origin);
   if (options_.access_log) {
-    auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - exchange.started);
     std::string line;
     line.reserve(96);
-    line.append(request.method_string()).append(" ").append(request.target()).append(" ");
-    line.append(std::to_string(response.result_int())).append(" ").append(function_name).append(" ");
+    line.append(exchange.method).append(" ").append(exchange.target).append(" ");
+    line.append(std::to_string(response.result_int())).append(" ").append(exchange.function).append(" ");
     line.append(std::to_string(took.count())).append("us");
     log::info(line);
   }
-  reply(std::move(response));
+  exchange.reply(std::move(response));
+}
+
+void Gateway::handle(http::Request&& request, http::Reply reply) {
+  auto exchange = std::make_shared<Exchange>(std::move(reply));
+  exchange->method = std::string(request.method_string());
+  exchange->target = std::string(request.target());
+  exchange->origin = std::string(request[bhttp::field::origin]);
+  exchange->version = request.version();
+  exchange->keep_alive = request.keep_alive();
+  route(request, exchange);
 }
 
 }  // namespace strata::gateway

@@ -1,6 +1,9 @@
 #pragma once
-// The local API Gateway: routes each HTTP request to its function, in-process,
-// and turns the function's proxy response back into HTTP.
+// The local API Gateway: routes each HTTP request to its function and turns the
+// function's proxy response back into HTTP. Functions run in-process by default,
+// or (with a LocalLambda) as warm processes behind the Lambda Runtime API, when
+// the Lambda Invoke API is served on the same port too.
+#include <chrono>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -10,29 +13,37 @@
 #include "gateway/cors.hpp"
 #include "gateway/router.hpp"
 #include "http/server.hpp"
+#include "lambda/local_lambda.hpp"
 #include "strata/function.hpp"
 
 namespace strata::gateway {
 
 struct GatewayOptions {
   std::string stage = "local";
-  std::chrono::milliseconds function_timeout{3000};  // reported to functions as their deadline
+  std::chrono::milliseconds function_timeout{3000};  // reported to in-process functions as their deadline
   bool access_log = true;
 };
 
 class Gateway {
  public:
-  // Every route's function must be registered (check_functions first).
-  // `project` and `database` must outlive the Gateway.
-  Gateway(const Project& project, db::Database& database, unsigned threads, GatewayOptions options = {});
+  // In-process: every route's function must be registered (check_functions first).
+  // With `lambda`, functions run in its processes instead. `project`, `database`
+  // and `lambda` must outlive the Gateway.
+  Gateway(const Project& project, db::Database& database, unsigned threads, GatewayOptions options = {},
+          lambda::LocalLambda* lambda = nullptr);
   ~Gateway();
 
-  // Answers one request on the calling event-loop thread.
+  // Answers one request; in-process functions run on the calling event-loop thread.
   void handle(http::Request&& request, http::Reply reply);
 
  private:
-  http::Response dispatch(http::Request& request, const http::Reply& reply, std::string_view& function_name);
-  http::Response run_function(const RouteMethod& method, Request&& request, unsigned version, bool keep_alive);
+  struct Exchange;
+
+  void route(http::Request& request, const std::shared_ptr<Exchange>& exchange);
+  http::Response run_in_process(const RouteMethod& method, Request&& request, const Exchange& exchange);
+  void run_in_lambda(const RouteMethod& method, Request&& request, const std::shared_ptr<Exchange>& exchange);
+  void serve_invoke_api(http::Request& request, const std::shared_ptr<Exchange>& exchange);
+  void finish(Exchange& exchange, http::Response&& response);
   db::Client& client();
   void drop_client();
 
@@ -41,6 +52,7 @@ class Gateway {
   GatewayOptions options_;
   Router router_;
   Cors cors_;
+  lambda::LocalLambda* lambda_;
   std::unordered_map<const RouteMethod*, const Function*> functions_;
   std::vector<std::unique_ptr<db::Client>> clients_;  // one per event loop
 };

@@ -114,7 +114,8 @@ const RouteMethod* Router::find_method(const Route& route, std::string_view meth
     if (candidate.method == method) return &candidate;
     if (candidate.method == "ANY") any = &candidate;
   }
-  return any;
+  // OPTIONS is the CORS preflight unless a route declares it outright: ANY leaves it to the gateway.
+  return method == "OPTIONS" ? nullptr : any;
 }
 
 std::string Router::allowed_methods(const Route& route) {

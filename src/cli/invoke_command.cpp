@@ -1,0 +1,68 @@
+#include "cli/invoke_command.hpp"
+
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <sstream>
+
+#include "cli/exit_codes.hpp"
+#include "cli/local_lambda_setup.hpp"
+#include "core/log.hpp"
+#include "gateway/rest_request.hpp"
+#include "strata/function.hpp"
+
+namespace strata::cli {
+namespace {
+
+std::string read_event(const std::string& source) {
+  if (source.empty()) return "{}";
+  std::stringstream content;
+  if (source == "-") {
+    content << std::cin.rdbuf();
+  } else {
+    std::ifstream in(source, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read the event file " + source);
+    content << in.rdbuf();
+  }
+  return content.str();
+}
+
+int invoke(const AppEnvironment& environment, const std::string& function, const std::string& event_source) {
+  Project project = load_app_project(environment);
+  if (!find_function(function)) {
+    throw std::runtime_error("no function named '" + function + "' is built into this app (see `functions`)");
+  }
+  std::string event = read_event(event_source);
+  auto service = start_local_lambda(project, resolve_database_url(environment, project), function);
+  std::promise<lambda::InvokeResult> outcome;
+  lambda::Invocation invocation;
+  invocation.request_id = gateway::new_request_id();
+  invocation.payload = std::move(event);
+  invocation.done = [&outcome](lambda::InvokeResult result) { outcome.set_value(std::move(result)); };
+  service->function(function)->invoke(std::move(invocation));
+  lambda::InvokeResult result = outcome.get_future().get();
+  service->stop();
+  std::cout << result.payload << std::endl;
+  if (result.kind == lambda::InvokeResult::Kind::kSuccess) return kExitOk;
+  log::error("invoke: " + function + " failed (" + result.error_type + ")");
+  return kExitError;
+}
+
+}  // namespace
+
+void add_invoke_command(CLI::App& app, AppEnvironment& environment, int& exit_code) {
+  struct Options {
+    std::string function;
+    std::string event;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* command = app.add_subcommand(
+      "invoke", "Run one invocation of FUNCTION in a Lambda process of this binary; print its response (exit 1 if it failed)");
+  command->fallthrough();
+  command->add_option("function", options->function, "The function's name")->required();
+  command->add_option("--event", options->event, "The event: a JSON file, or - for standard input (default: {})");
+  command->add_option("--db", environment.database_url, "Database URL (default: $STRATA_DB, else the app's SQLite file)");
+  command->callback([&environment, &exit_code, options] { exit_code = invoke(environment, options->function, options->event); });
+}
+
+}  // namespace strata::cli
