@@ -74,12 +74,15 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
   server_options.threads = options.threads;
   server_options.body_limit = options.body_limit;
   server_options.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
+  std::unique_ptr<gateway::Gateway> gateway;
+  server_options.on_server_response = [&gateway](const http::Request* header, http::Response& response) {
+    if (gateway) gateway->on_server_response(header, response);
+  };
 
   std::unique_ptr<lambda::LocalLambda> local_lambda;
   if (options.lambda) {
     local_lambda = start_local_lambda(project, url);
   }
-  std::unique_ptr<gateway::Gateway> gateway;
   http::Server server(server_options, [&gateway](http::Request&& request, http::Reply reply) {
     gateway->handle(std::move(request), std::move(reply));
   });
@@ -89,7 +92,8 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
   std::size_t routes = 0;
   for (const Route& route : project.routes) routes += route.methods.size();
   // Always printed, even with --quiet: scripts read the port from this line.
-  log::notice("serve: " + project.name + " listening on http://" + options.host + ":" +
+  std::string host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
+  log::notice("serve: " + project.name + " listening on http://" + host + ":" +
                            std::to_string(server.port()) + " (" + std::to_string(routes) + " routes, database " +
                            database->description() + ", " + std::to_string(server.threads()) + " threads)");
   if (options.host != "127.0.0.1" && options.host != "::1" && options.host != "localhost") {

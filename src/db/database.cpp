@@ -55,9 +55,11 @@ std::unique_ptr<Database> open_database(std::string_view url) {
     return std::make_unique<SqliteDatabase>(std::string(path));
   }
   if (url.starts_with("mysql://")) return std::make_unique<MysqlDatabase>(MysqlSettings::parse(url));
-  std::string scheme(url.substr(0, url.find(':')));
-  throw UrlError("unsupported database URL scheme '" + scheme +
-                 "'; expected sqlite:PATH (e.g. sqlite:blog.db) or mysql://USER:PASSWORD@HOST:PORT/DATABASE");
+  std::size_t colon = url.find(':');
+  std::string what = colon == std::string_view::npos ? "database URL '" + std::string(url) + "' has no scheme"
+                                                     : "unsupported database URL scheme '" + std::string(url.substr(0, colon)) + "'";
+  throw UrlError(what + "; expected sqlite:PATH (e.g. sqlite:blog.db; a file path needs the sqlite: prefix) or "
+                 "mysql://USER:PASSWORD@HOST:PORT/DATABASE");
 }
 
 }  // namespace strata::db

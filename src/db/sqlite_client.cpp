@@ -135,7 +135,15 @@ SqliteClient::SqliteClient(const std::string& path) {
   const char* setup = in_memory ? "PRAGMA foreign_keys=ON;"
                                          : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
   char* message = nullptr;
-  code = sqlite3_exec(db_, setup, nullptr, nullptr, &message);
+  // Switching a new file to WAL returns SQLITE_BUSY without calling the busy handler
+  // when another process does the same at that moment: retry within the busy timeout.
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    sqlite3_free(message);
+    message = nullptr;
+    code = sqlite3_exec(db_, setup, nullptr, nullptr, &message);
+    if ((code & 0xff) != SQLITE_BUSY && (code & 0xff) != SQLITE_LOCKED) break;
+    sqlite3_sleep(10);
+  }
   if (code != SQLITE_OK) {
     std::string text = message ? message : sqlite3_errstr(code);
     sqlite3_free(message);

@@ -238,18 +238,35 @@ void Gateway::route(http::Request& request, const std::shared_ptr<Exchange>& exc
   finish(*exchange, run_in_process(*route_method, std::move(function_request), *exchange));
 }
 
+namespace {
+
+void access_log(std::string_view method, std::string_view target, unsigned status, std::string_view function,
+                std::chrono::microseconds took) {
+  std::string line;
+  line.reserve(96);
+  line.append(method).append(" ").append(target).append(" ");
+  line.append(std::to_string(status)).append(" ").append(function).append(" ");
+  line.append(std::to_string(took.count())).append("us");
+  log::info(line);
+}
+
+}  // namespace
+
 void Gateway::finish(Exchange& exchange, http::Response&& response) {
   cors_.decorate(response, exchange.origin);
   if (options_.access_log) {
-    auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - exchange.started);
-    std::string line;
-    line.reserve(96);
-    line.append(exchange.method).append(" ").append(exchange.target).append(" ");
-    line.append(std::to_string(response.result_int())).append(" ").append(exchange.function).append(" ");
-    line.append(std::to_string(took.count())).append("us");
-    log::info(line);
+    access_log(exchange.method, exchange.target, response.result_int(), exchange.function,
+               std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - exchange.started));
   }
   exchange.reply(std::move(response));
+}
+
+void Gateway::on_server_response(const http::Request* header, http::Response& response) {
+  cors_.decorate(response, header ? (*header)[bhttp::field::origin] : std::string_view());
+  if (options_.access_log) {
+    access_log(header ? header->method_string() : "-", header ? header->target() : "-", response.result_int(), "-",
+               std::chrono::microseconds(0));
+  }
 }
 
 void Gateway::handle(http::Request&& request, http::Reply reply) {

@@ -35,6 +35,8 @@ class Gateway {
 
   // Answers one request; in-process functions run on the calling event-loop thread.
   void handle(http::Request&& request, http::Reply reply);
+  // For the answers the HTTP server makes itself (413, 431, 400): CORS and the access log.
+  void on_server_response(const http::Request* header, http::Response& response);
 
  private:
   struct Exchange;

@@ -54,7 +54,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void start(bool over_limit) {
     if (over_limit) {
       // Refuse politely: a JSON 503 and a close, so the client knows to retry.
-      respond(json_error(503, "too many connections; try again later", 11, false));
+      respond_itself(json_error(503, "too many connections; try again later", 11, false));
       return;
     }
     read_header();
@@ -85,6 +85,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  void respond_itself(Response&& response) {
+    if (state_.options.on_server_response) {
+      bool have_header = parser_ && parser_->is_header_done();
+      state_.options.on_server_response(have_header ? &parser_->get() : nullptr, response);
+    }
+    respond(std::move(response));
+  }
+
   void read_header() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(state_.options.header_limit));
@@ -101,12 +109,12 @@ class Session : public std::enable_shared_from_this<Session> {
     auto& request = parser_->get();
     auto length = parser_->content_length();
     if (length && *length > state_.options.body_limit) {
-      return respond(json_error(413, "request body is larger than the limit of " +
+      return respond_itself(json_error(413, "request body is larger than the limit of " +
                                          std::to_string(state_.options.body_limit) + " bytes",
                                 request.version(), false));
     }
     if (bhttp::verb::unknown == request.method()) {
-      return respond(json_error(400, "unknown HTTP method", request.version(), false));
+      return respond_itself(json_error(400, "unknown HTTP method", request.version(), false));
     }
     auto expect = request[bhttp::field::expect];
     if (beast::iequals(expect, "100-continue")) {
@@ -135,15 +143,15 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     }
     if (error == bhttp::error::body_limit) {
-      return respond(json_error(413, "request body is larger than the limit of " +
+      return respond_itself(json_error(413, "request body is larger than the limit of " +
                                          std::to_string(state_.options.body_limit) + " bytes", 11, false));
     }
     if (error == bhttp::error::header_limit) {
-      return respond(json_error(431, "request headers are larger than the limit of " +
+      return respond_itself(json_error(431, "request headers are larger than the limit of " +
                                          std::to_string(state_.options.header_limit) + " bytes", 11, false));
     }
     // Anything else is a malformed request.
-    respond(json_error(400, "malformed HTTP request: " + error.message(), 11, false));
+    respond_itself(json_error(400, "malformed HTTP request: " + error.message(), 11, false));
   }
 
   void dispatch() {
@@ -151,10 +159,22 @@ class Session : public std::enable_shared_from_this<Session> {
     state_.handler(std::move(request), Reply(shared_from_this()));
   }
 
+  // A lingering close: after our last answer, read and drop what the client still
+  // sends (the rest of a refused body) for a moment, so that it reads the answer
+  // instead of a connection reset.
   void close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
+    stream_.expires_after(std::chrono::seconds(2));
+    drain();
+  }
+
+  void drain() {
+    thread_local char discard[16384];
+    stream_.async_read_some(asio::buffer(discard), [self = shared_from_this()](beast::error_code error, std::size_t) {
+      if (error) return self->stream_.close();
+      self->drain();
+    });
   }
 
   beast::tcp_stream stream_;
@@ -184,7 +204,16 @@ unsigned Server::current_thread_index() { return this_thread_index; }
 void Server::listen() {
   beast::error_code error;
   auto address = asio::ip::make_address(state_->options.host, error);
-  if (error) throw std::runtime_error("cannot listen on host '" + state_->options.host + "': not an IP address");
+  if (error) {
+    // A name such as localhost: take its first address.
+    tcp::resolver resolver(*state_->contexts[0]);
+    auto results = resolver.resolve(state_->options.host, std::to_string(state_->options.port), error);
+    if (error || results.empty()) {
+      throw std::runtime_error("cannot listen on host '" + state_->options.host + "': " +
+                               (error ? error.message() : "it has no address"));
+    }
+    address = results.begin()->endpoint().address();
+  }
   tcp::endpoint endpoint(address, state_->options.port);
   auto& acceptor = state_->acceptor.emplace(*state_->contexts[0]);
   acceptor.open(endpoint.protocol(), error);

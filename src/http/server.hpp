@@ -25,6 +25,10 @@ struct ServerOptions {
   // idle; a slower client (or an idle keep-alive connection) is closed.
   std::chrono::milliseconds read_timeout{15000};
   std::size_t max_connections = 4096;
+  // Called for the answers the server makes itself (400, 413, 431, 503), with the
+  // request's header when it was read (else nullptr), so that the owner can add
+  // its headers (CORS) and log them like any other response.
+  std::function<void(const Request* header, Response& response)> on_server_response;
 };
 
 class Session;

@@ -374,7 +374,7 @@ TEST(ProjectFile, UnknownTopLevelFieldIsRejected) {
   "routes": {},
   "colour": "blue"
 })"),
-            "/srv/app/strata.json:4: colour: unknown field; expected one of name, routes, database, cors");
+            "/srv/app/strata.json:4: colour: unknown field; expected one of name, routes, database, cors, functions");
 }
 
 TEST(ProjectFile, SchemaFieldIsAllowed) {

@@ -268,11 +268,19 @@ TEST(Router, FindMethodIsCaseSensitive) {
 
 TEST(Router, FindMethodFallsBackToAny) {
   Route proxy = route("/proxy", {{"ANY", "handle_all"}});
-  for (const char* method : {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}) {
+  for (const char* method : {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"}) {
     const RouteMethod* found = Router::find_method(proxy, method);
     ASSERT_NE(found, nullptr) << method;
     EXPECT_EQ(found->function, "handle_all") << method;
   }
+}
+
+TEST(Router, OptionsIsLeftToTheCorsPreflightUnlessDeclared) {
+  Route proxy = route("/proxy", {{"ANY", "handle_all"}});
+  EXPECT_EQ(Router::find_method(proxy, "OPTIONS"), nullptr);
+  Route declared = route("/declared", {{"ANY", "handle_all"}, {"OPTIONS", "own_preflight"}});
+  ASSERT_NE(Router::find_method(declared, "OPTIONS"), nullptr);
+  EXPECT_EQ(Router::find_method(declared, "OPTIONS")->function, "own_preflight");
 }
 
 TEST(Router, FindMethodPrefersTheExactMethodOverAny) {

@@ -5,12 +5,15 @@
 
 namespace {
 
+// Each name once, with its last value, as API Gateway's single-value maps keep it.
 void write_map(strata::json::Writer& writer, const char* key, const strata::MultiMap& map) {
   writer.Key(key);
   writer.StartObject();
-  for (const auto& [name, value] : map.entries()) {
-    writer.Key(name.c_str());
-    writer.String(value.c_str());
+  std::set<std::string> written;
+  for (auto entry = map.entries().rbegin(); entry != map.entries().rend(); ++entry) {
+    if (!written.insert(entry->first).second) continue;
+    writer.Key(entry->first.c_str());
+    writer.String(entry->second.c_str());
   }
   writer.EndObject();
 }
