@@ -13,6 +13,12 @@ test_packages=(python3 curl wrk sqlite3 mariadb-server mariadb-client)
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then wanted+=("${test_packages[@]}"); fi
 
+# Test oracles: the AWS CLI and boto3, unless this machine's Python already has them.
+if [ "${1:-}" = "--test" ]; then
+  command -v aws >/dev/null 2>&1 || wanted+=(awscli)
+  python3 -c 'import boto3' >/dev/null 2>&1 || wanted+=(python3-boto3)
+fi
+
 missing=()
 for package in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -8,7 +8,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/local_lambda_setup.hpp"
 #include "core/log.hpp"
-#include "gateway/rest_request.hpp"
+#include "core/request_id.hpp"
 #include "strata/function.hpp"
 
 namespace strata::cli {
@@ -36,7 +36,7 @@ int invoke(const AppEnvironment& environment, const std::string& function, const
   auto service = start_local_lambda(project, resolve_database_url(environment, project), function);
   std::promise<lambda::InvokeResult> outcome;
   lambda::Invocation invocation;
-  invocation.request_id = gateway::new_request_id();
+  invocation.request_id = new_request_id();
   invocation.payload = std::move(event);
   invocation.done = [&outcome](lambda::InvokeResult result) { outcome.set_value(std::move(result)); };
   service->function(function)->invoke(std::move(invocation));

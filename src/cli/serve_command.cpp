@@ -1,17 +1,13 @@
 #include "cli/serve_command.hpp"
 
-#include <pthread.h>
-#include <signal.h>
-
-#include <atomic>
 #include <memory>
-#include <thread>
 
 #include "cli/exit_codes.hpp"
 #include "cli/migrate_command.hpp"
 #include "core/log.hpp"
 #include "db/database.hpp"
 #include "cli/local_lambda_setup.hpp"
+#include "cli/stop_on_signal.hpp"
 #include "gateway/gateway.hpp"
 
 namespace strata::cli {
@@ -27,37 +23,8 @@ struct ServeOptions {
   bool lambda = false;
 };
 
-// Waits for SIGINT/SIGTERM on a thread of its own (the signals are blocked in
-// every other thread), then stops the server.
-class StopOnSignal {
- public:
-  explicit StopOnSignal(http::Server& server) {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    thread_ = std::thread([this, &server, signals] {
-      int received = 0;
-      sigwait(&signals, &received);
-      if (finished_) return;
-      log::notice(std::string("serve: ") + (received == SIGINT ? "interrupted" : "terminated") + ", stopping");
-      server.stop();
-    });
-  }
-  ~StopOnSignal() {
-    // The server stopped on its own: wake the waiting thread so it can end.
-    finished_ = true;
-    pthread_kill(thread_.native_handle(), SIGTERM);
-    thread_.join();
-  }
-
- private:
-  std::atomic<bool> finished_{false};
-  std::thread thread_;
-};
-
 int serve(const AppEnvironment& environment, const ServeOptions& options) {
+  StopOnSignal::block_stop_signals();
   if (options.lambda) check_shareable(resolve_database_url(environment, load_app_project(environment)));
   log::set_quiet(options.quiet);
   Project project = load_app_project(environment);
@@ -100,7 +67,7 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
     log::warn("serve: listening on " + options.host + ", reachable from other machines");
   }
   {
-    StopOnSignal stop_on_signal(server);
+    StopOnSignal stop_on_signal(server, "serve");
     server.run();
   }
   if (local_lambda) local_lambda->stop();

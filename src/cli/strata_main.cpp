@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cli/data_api_command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/migrate_command.hpp"
 #include "cli/run_main.hpp"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
         ->envname("STRATA_DB")
         ->required();
     migrate->add_option("--dir", target->directory, "The migrations folder")->required();
+    add_data_api_command(app, exit_code);
     return parse_and_run(app, argc, argv, exit_code);
   });
 }

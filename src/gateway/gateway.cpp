@@ -4,6 +4,7 @@
 
 #include "core/base64.hpp"
 #include "core/log.hpp"
+#include "core/request_id.hpp"
 #include "gateway/rest_request.hpp"
 #include "gateway/url.hpp"
 #include "lambda/proxy_event.hpp"

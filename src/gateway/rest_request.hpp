@@ -17,7 +17,4 @@ struct RequestOrigin {
 // Moves the body out of `http_request`.
 Request build_rest_request(http::Request& http_request, RouteMatch&& match, const RequestOrigin& origin);
 
-// A request id in the form API Gateway and Lambda use (a random UUID).
-std::string new_request_id();
-
 }  // namespace strata::gateway

@@ -1,0 +1,87 @@
+#include "cli/data_api_command.hpp"
+
+#include "cli/exit_codes.hpp"
+#include "cli/stop_on_signal.hpp"
+#include "core/log.hpp"
+#include "dataapi/service.hpp"
+#include "db/database.hpp"
+
+namespace strata::cli {
+namespace {
+
+struct DataApiOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  std::vector<std::string> databases;
+  unsigned threads = 0;
+  unsigned transaction_idle_timeout = 180;
+  bool quiet = false;
+};
+
+int run_data_api(const DataApiOptions& options) {
+  StopOnSignal::block_stop_signals();
+  log::set_quiet(options.quiet);
+  dataapi::ServiceOptions service_options;
+  for (const std::string& entry : options.databases) {
+    // ARN=URL, or a URL alone for every ARN. An ARN holds ':' but never '=' before its URL.
+    std::size_t equals = entry.find('=');
+    bool has_arn = equals != std::string::npos && entry.starts_with("arn:");
+    std::string arn = has_arn ? entry.substr(0, equals) : "";
+    std::string url = has_arn ? entry.substr(equals + 1) : entry;
+    if (!service_options.databases.emplace(arn, url).second) {
+      throw db::UrlError(arn.empty() ? "--db without an ARN is given twice; write --db ARN=URL for each database"
+                                     : "--db " + arn + " is given twice");
+    }
+  }
+  http::ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = options.port;
+  server_options.threads = options.threads;
+  server_options.body_limit = 4 * 1024 * 1024;  // the Data API's request limit
+  service_options.threads = 0;
+  service_options.transaction_idle_timeout = std::chrono::seconds(options.transaction_idle_timeout);
+
+  std::unique_ptr<dataapi::Service> service;
+  http::Server server(server_options, [&service](http::Request&& request, http::Reply reply) {
+    service->handle(std::move(request), std::move(reply));
+  });
+  service_options.threads = server.threads();
+  service = std::make_unique<dataapi::Service>(service_options);
+  server.listen();
+  std::string host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
+  std::string served;
+  for (const auto& [arn, url] : service_options.databases) {
+    served += (served.empty() ? "" : ", ") + (arn.empty() ? std::string("every ARN") : arn) + " -> " +
+              db::open_database(url)->description();
+  }
+  log::notice("data-api: listening on http://" + host + ":" + std::to_string(server.port()) + " (" + served +
+              "); no request signing checked, so it answers loopback clients only unless told otherwise");
+  if (options.host != "127.0.0.1" && options.host != "::1" && options.host != "localhost") {
+    log::warn("data-api: listening on " + options.host + ", reachable from other machines, with no authentication");
+  }
+  StopOnSignal stop_on_signal(server, "data-api");
+  server.run();
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_data_api_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<DataApiOptions>();
+  CLI::App* command = app.add_subcommand(
+      "data-api", "Serve the RDS Data API (ExecuteStatement, BatchExecuteStatement, transactions) on a database");
+  command->add_option("--host", options->host, "Address to listen on")->capture_default_str();
+  command->add_option("--port", options->port, "Port to listen on; 0 picks a free one")->capture_default_str();
+  command->add_option("--db", options->databases,
+                      "Database URL for every resourceArn, or ARN=URL (repeatable) to serve several; an unknown ARN is "
+                      "then a BadRequestException")
+      ->required();
+  command->add_option("--threads", options->threads, "Event loops (default: one per core)");
+  command->add_option("--transaction-idle-timeout", options->transaction_idle_timeout,
+                      "Seconds after which an idle transaction is rolled back")
+      ->capture_default_str();
+  command->add_flag("--quiet", options->quiet, "No request log");
+  command->callback([options, &exit_code] { exit_code = run_data_api(*options); });
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,30 @@
+#pragma once
+// An error of the RDS Data API as the service sends it: the HTTP status from the
+// service model, the error type (x-amzn-ErrorType and the body's __type) and a message.
+#include <stdexcept>
+#include <string>
+
+#include "strata/db/error.hpp"
+
+namespace strata::dataapi {
+
+class ApiError : public std::runtime_error {
+ public:
+  ApiError(unsigned status, std::string type, const std::string& message)
+      : std::runtime_error(message), status_(status), type_(std::move(type)) {}
+  unsigned status() const { return status_; }
+  const std::string& type() const { return type_; }
+
+  static ApiError bad_request(const std::string& message) { return {400, "BadRequestException", message}; }
+  static ApiError transaction_not_found(const std::string& id) {
+    return {404, "TransactionNotFoundException", "Transaction " + id + " is not found"};
+  }
+  // A database error in the service's words: "Database error code: N. Message: ...".
+  static ApiError from_database(const db::Error& error);
+
+ private:
+  unsigned status_;
+  std::string type_;
+};
+
+}  // namespace strata::dataapi
