@@ -7,6 +7,8 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/local_lambda_setup.hpp"
+#include "cli/migrate_command.hpp"
+#include "db/database.hpp"
 #include "core/log.hpp"
 #include "core/request_id.hpp"
 #include "strata/function.hpp"
@@ -33,7 +35,14 @@ int invoke(const AppEnvironment& environment, const std::string& function, const
     throw std::runtime_error("no function named '" + function + "' is built into this app (see `functions`)");
   }
   std::string event = read_event(event_source);
-  auto service = start_local_lambda(project, resolve_database_url(environment, project), function);
+  std::string url = resolve_database_url(environment, project);
+  {
+    // As serve does: the function finds the schema its migrations describe.
+    auto database = db::open_database(url);
+    auto client = database->connect();
+    apply_pending_migrations(*client, project.database.migrations);
+  }
+  auto service = start_local_lambda(project, url, function);
   std::promise<lambda::InvokeResult> outcome;
   lambda::Invocation invocation;
   invocation.request_id = new_request_id();
@@ -57,7 +66,8 @@ void add_invoke_command(CLI::App& app, AppEnvironment& environment, int& exit_co
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
-      "invoke", "Run one invocation of FUNCTION in a Lambda process of this binary; print its response (exit 1 if it failed)");
+      "invoke", "Apply pending migrations, run one invocation of FUNCTION in a Lambda process of this binary, print its "
+      "response (exit 1 if the function failed)");
   command->fallthrough();
   command->add_option("function", options->function, "The function's name")->required();
   command->add_option("--event", options->event, "The event: a JSON file, or - for standard input (default: {})");

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <filesystem>
 
+#include "db/data_api_client.hpp"
 #include "db/mysql_client.hpp"
 #include "db/sqlite_client.hpp"
 
@@ -45,6 +46,16 @@ class MysqlDatabase final : public Database {
   MysqlSettings settings_;
 };
 
+class DataApiDatabase final : public Database {
+ public:
+  explicit DataApiDatabase(DataApiSettings settings) : settings_(std::move(settings)) {}
+  std::unique_ptr<Client> connect() override { return std::make_unique<DataApiClient>(settings_); }
+  std::string description() const override { return settings_.description(); }
+
+ private:
+  DataApiSettings settings_;
+};
+
 }  // namespace
 
 std::unique_ptr<Database> open_database(std::string_view url) {
@@ -55,11 +66,12 @@ std::unique_ptr<Database> open_database(std::string_view url) {
     return std::make_unique<SqliteDatabase>(std::string(path));
   }
   if (url.starts_with("mysql://")) return std::make_unique<MysqlDatabase>(MysqlSettings::parse(url));
+  if (url.starts_with("data-api://")) return std::make_unique<DataApiDatabase>(DataApiSettings::parse(url));
   std::size_t colon = url.find(':');
   std::string what = colon == std::string_view::npos ? "database URL '" + std::string(url) + "' has no scheme"
                                                      : "unsupported database URL scheme '" + std::string(url.substr(0, colon)) + "'";
   throw UrlError(what + "; expected sqlite:PATH (e.g. sqlite:blog.db; a file path needs the sqlite: prefix) or "
-                 "mysql://USER:PASSWORD@HOST:PORT/DATABASE");
+                 "mysql://USER:PASSWORD@HOST:PORT/DATABASE or data-api://CLUSTER_ARN?secret=SECRET_ARN&database=NAME");
 }
 
 }  // namespace strata::db

@@ -10,6 +10,7 @@
 
 #include "db/database.hpp"
 #include "core/percent_decode.hpp"
+#include "db/sql_keyword.hpp"
 
 namespace strata::db {
 namespace {
@@ -216,7 +217,9 @@ Field from_text(ValueKind kind, const char* data, std::size_t length) {
   return Field(std::string(data, length));
 }
 
-ErrorKind kind_of(unsigned code) {
+}  // namespace
+
+ErrorKind mysql_error_kind(unsigned code) {
   switch (code) {
     case ER_DUP_ENTRY:
     case ER_DUP_ENTRY_WITH_KEY_NAME:
@@ -256,8 +259,10 @@ ErrorKind kind_of(unsigned code) {
   }
 }
 
+namespace {
+
 bool connection_lost(unsigned code) {
-  return code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST || code == CR_SERVER_LOST_EXTENDED ||
+  return code == CR_SERVER_GONE_ERROR || code == CR_COMMANDS_OUT_OF_SYNC || code == CR_SERVER_LOST || code == CR_SERVER_LOST_EXTENDED ||
          code == ER_CONNECTION_KILLED || code == ER_SERVER_SHUTDOWN || code == 4031;
 }
 
@@ -321,8 +326,16 @@ MysqlSettings MysqlSettings::parse(std::string_view url) {
   }
   settings.database = std::string(rest.substr(slash + 1));
   std::string_view host_port = rest.substr(0, slash);
+  if (host_port.starts_with("[")) {
+    // [IPv6]:port
+    std::size_t close = host_port.find(']');
+    if (close == std::string_view::npos) throw UrlError(std::string("mysql URL has an unclosed [ in its host") + kShape);
+    std::string_view after = host_port.substr(close + 1);
+    settings.host = std::string(host_port.substr(1, close - 1));
+    host_port = after.starts_with(":") ? host_port.substr(close + 1) : std::string_view();
+  }
   std::size_t colon = host_port.rfind(':');
-  if (colon != std::string_view::npos && host_port.find(']') == std::string_view::npos) {
+  if (colon != std::string_view::npos) {
     std::string port(host_port.substr(colon + 1));
     char* end = nullptr;
     long value = std::strtol(port.c_str(), &end, 10);
@@ -332,7 +345,7 @@ MysqlSettings MysqlSettings::parse(std::string_view url) {
     settings.port = static_cast<unsigned>(value);
     host_port = host_port.substr(0, colon);
   }
-  if (!host_port.empty()) settings.host = std::string(host_port);
+  if (!host_port.empty() && settings.host == "127.0.0.1") settings.host = std::string(host_port);
   std::string ssl = query_value(query, "ssl");
   if (ssl == "required" || ssl == "true") {
     settings.ssl_required = true;
@@ -348,13 +361,14 @@ MysqlSettings MysqlSettings::parse(std::string_view url) {
 
 std::string MysqlSettings::description() const {
   return "mysql://" + (user.empty() ? "" : user + (password.empty() ? "" : ":***") + "@") + host + ":" +
-         std::to_string(port) + "/" + database + (ssl_required ? "?ssl=required" : "");
+         std::to_string(port) + "/" + database + (ssl_verify ? "?ssl=verify" : ssl_required ? "?ssl=required" : "");
 }
 
 struct MysqlClient::CachedStatement {
   MYSQL_STMT* statement = nullptr;
   PositionalSql positional;
   bool is_insert = false;
+  bool is_schema_change = false;
   ~CachedStatement() {
     if (statement) mysql_stmt_close(statement);
   }
@@ -394,6 +408,8 @@ void MysqlClient::connect() {
 }
 
 void MysqlClient::disconnect() {
+  lost_ = false;
+  ++generation_;
   cache_.clear();
   if (mysql_) mysql_close(mysql_);
   mysql_ = nullptr;
@@ -401,8 +417,10 @@ void MysqlClient::disconnect() {
 }
 
 void MysqlClient::fail(unsigned code, const std::string& message) {
-  if (connection_lost(code)) disconnect();
-  throw Error(kind_of(code), static_cast<int>(code), "MySQL error " + std::to_string(code) + ": " + message);
+  // Closing here would free handles that callers up the stack still release:
+  // mark the connection, and let the public entry point close it after unwinding.
+  if (connection_lost(code)) lost_ = true;
+  throw Error(mysql_error_kind(code), static_cast<int>(code), "MySQL error " + std::to_string(code) + ": " + message);
 }
 
 MysqlClient::CachedStatement* MysqlClient::prepare(std::string_view sql) {
@@ -423,10 +441,10 @@ MysqlClient::CachedStatement* MysqlClient::prepare(std::string_view sql) {
   if (mysql_stmt_param_count(cached->statement) != cached->positional.names.size()) {
     throw Error(ErrorKind::kBadParameters, 0, "positional parameters (?) are not supported; name them (:name)");
   }
-  std::size_t start = text.find_first_not_of(" \t\r\n(");
-  std::string keyword = start == std::string::npos ? "" : text.substr(start, 7);
-  std::transform(keyword.begin(), keyword.end(), keyword.begin(), ::toupper);
-  cached->is_insert = keyword.starts_with("INSERT") || keyword.starts_with("REPLACE");
+  std::string keyword = first_keyword(text);
+  cached->is_insert = keyword == "INSERT" || keyword == "REPLACE";
+  cached->is_schema_change = keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP" || keyword == "RENAME" ||
+                             keyword == "TRUNCATE";
   return cache_.emplace(std::move(key), std::move(cached)).first->second.get();
 }
 
@@ -436,7 +454,13 @@ ResultSet MysqlClient::execute(std::string_view sql, const Parameters& parameter
   try {
     return run(sql, parameters);
   } catch (const Error& error) {
-    if (mysql_ || !connection_lost(static_cast<unsigned>(error.code()))) throw;
+    if (static_cast<unsigned>(error.code()) == CR_NEW_STMT_METADATA && !lost_) {
+      // Another connection changed the table under a cached statement: prepare it anew.
+      cache_.erase(std::string(sql));
+      return run(sql, parameters);
+    }
+    if (!lost_) throw;
+    disconnect();
     // The connection dropped (server restart, idle timeout): one retry on a new
     // connection, only for a read outside a transaction, which cannot apply twice.
     if (was_in_transaction || !safe_to_retry(sql)) throw;
@@ -446,13 +470,17 @@ ResultSet MysqlClient::execute(std::string_view sql, const Parameters& parameter
 }
 
 ResultSet MysqlClient::run(std::string_view sql, const Parameters& parameters) {
+  if (schema_changed_) {
+    cache_.clear();
+    schema_changed_ = false;
+  }
   CachedStatement* cached = prepare(sql);
   if (!cached) {
     if (!parameters.empty()) {
       throw Error(ErrorKind::kBadParameters, ER_UNSUPPORTED_PS,
                   "this statement cannot be prepared by MySQL, so it cannot take parameters");
     }
-    return execute_text(sql);
+    return run_text(sql);
   }
   return run_prepared(*cached, parameters);
 }
@@ -491,7 +519,9 @@ ResultSet MysqlClient::run_prepared(CachedStatement& cached, const Parameters& p
     } else {
       const Blob& blob = std::get<Blob>(value);
       bind.buffer_type = MYSQL_TYPE_BLOB;
-      bind.buffer = const_cast<std::uint8_t*>(blob.data());
+      // Connector/C sends a null buffer as NULL: an empty blob needs a real address.
+      static std::uint8_t empty_blob = 0;
+      bind.buffer = blob.empty() ? &empty_blob : const_cast<std::uint8_t*>(blob.data());
       bind.buffer_length = blob.size();
     }
   }
@@ -506,6 +536,8 @@ ResultSet MysqlClient::run_prepared(CachedStatement& cached, const Parameters& p
     result.number_of_records_updated = static_cast<std::int64_t>(mysql_stmt_affected_rows(statement));
     my_ulonglong id = mysql_stmt_insert_id(statement);
     if (cached.is_insert && id != 0) result.generated_fields.emplace_back(static_cast<long long>(id));
+    // Our own schema change makes every cached statement's columns stale.
+    if (cached.is_schema_change) schema_changed_ = true;
     return result;
   }
   struct FreeMetadata {
@@ -513,6 +545,11 @@ ResultSet MysqlClient::run_prepared(CachedStatement& cached, const Parameters& p
     MYSQL_STMT* statement;
     ~FreeMetadata() {
       mysql_stmt_free_result(statement);
+      // A CALL answers with more results (at least a status): read them, or the
+      // connection is out of sync for the next statement.
+      while (mysql_stmt_more_results(statement) && mysql_stmt_next_result(statement) == 0) {
+        mysql_stmt_free_result(statement);
+      }
       mysql_free_result(metadata);
     }
   } free_metadata{metadata, statement};
@@ -598,6 +635,15 @@ ResultSet MysqlClient::run_prepared(CachedStatement& cached, const Parameters& p
 
 ResultSet MysqlClient::execute_text(std::string_view sql) {
   if (!mysql_) connect();
+  try {
+    return run_text(sql);
+  } catch (const Error&) {
+    if (lost_) disconnect();
+    throw;
+  }
+}
+
+ResultSet MysqlClient::run_text(std::string_view sql) {
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) fail(mysql_errno(mysql_), mysql_error(mysql_));
   ResultSet result;
   bool first = true;

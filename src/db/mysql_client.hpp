@@ -33,6 +33,9 @@ struct MysqlSettings {
   std::string description() const;
 };
 
+// How a MySQL error number is classified (also for errors the Data API relays).
+ErrorKind mysql_error_kind(unsigned code);
+
 class MysqlClient final : public Client {
  public:
   // Connects at once; throws Error(kUnavailable) when the server cannot be reached.
@@ -53,6 +56,8 @@ class MysqlClient final : public Client {
   // the binary protocol refuses (CREATE TRIGGER, CREATE PROCEDURE, ...).
   ResultSet execute_text(std::string_view sql);
   const MysqlSettings& settings() const { return settings_; }
+  // Changes each time the connection is closed (and so each reconnect).
+  std::uint64_t connection_generation() const override { return generation_; }
 
  private:
   struct CachedStatement;
@@ -60,6 +65,7 @@ class MysqlClient final : public Client {
   void connect();
   void disconnect();
   ResultSet run(std::string_view sql, const Parameters& parameters);
+  ResultSet run_text(std::string_view sql);
   ResultSet run_prepared(CachedStatement& cached, const Parameters& parameters);
   CachedStatement* prepare(std::string_view sql);
   [[noreturn]] void fail(unsigned code, const std::string& message);
@@ -67,6 +73,9 @@ class MysqlClient final : public Client {
   MysqlSettings settings_;
   st_mysql* mysql_ = nullptr;
   bool in_transaction_ = false;
+  bool lost_ = false;            // the connection broke; closed once the stack unwinds
+  bool schema_changed_ = false;  // this client ran DDL: cached statements are stale
+  std::uint64_t generation_ = 0;
   std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;
 };
 

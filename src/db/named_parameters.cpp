@@ -39,7 +39,9 @@ PositionalSql to_positional(std::string_view sql) {
         }
       }
       copy_until(std::min(j, sql.size()));
-    } else if (c == '#' || (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-')) {
+    } else if (c == '#' || (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-' &&
+                            (i + 2 == sql.size() || static_cast<unsigned char>(sql[i + 2]) <= ' '))) {
+      // MySQL's -- comment needs whitespace (or a control character) after it: 5--:x is arithmetic.
       std::size_t end = sql.find('\n', i);
       copy_until(end == std::string_view::npos ? sql.size() : end);
     } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {

@@ -1,5 +1,7 @@
 #include "db/sqlite_client.hpp"
 
+#include "db/sql_keyword.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -35,28 +37,6 @@ std::string upper(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
   return out;
-}
-
-// The first keyword of a statement, after whitespace and comments.
-std::string first_keyword(std::string_view sql) {
-  std::size_t i = 0;
-  while (i < sql.size()) {
-    if (std::isspace(static_cast<unsigned char>(sql[i]))) {
-      ++i;
-    } else if (sql.substr(i, 2) == "--") {
-      i = sql.find('\n', i);
-      if (i == std::string_view::npos) return {};
-    } else if (sql.substr(i, 2) == "/*") {
-      i = sql.find("*/", i + 2);
-      if (i == std::string_view::npos) return {};
-      i += 2;
-    } else {
-      break;
-    }
-  }
-  std::size_t end = i;
-  while (end < sql.size() && std::isalpha(static_cast<unsigned char>(sql[end]))) ++end;
-  return upper(sql.substr(i, end - i));
 }
 
 // Maps a declared column type to the JDBC code, type name and size the Data API reports.

@@ -58,6 +58,11 @@ db::Client& Gateway::client() {
 void Gateway::drop_client() { clients_.at(http::Server::current_thread_index()).reset(); }
 
 http::Response to_http_response(Response&& response, unsigned version, bool keep_alive) {
+  if (response.status_code < 100 || response.status_code > 599) {
+    // API Gateway's answer to a proxy response it cannot read.
+    log::error("a function returned statusCode " + std::to_string(response.status_code) + ", outside 100..599");
+    return http::json_error(502, "Internal server error", version, keep_alive);
+  }
   http::Response out{static_cast<bhttp::status>(response.status_code), version};
   // API Gateway merges both maps; a name in multiValueHeaders takes its values from there.
   for (const auto& [name, value] : response.multi_value_headers.entries()) out.insert(name, value);

@@ -96,6 +96,19 @@ class RuntimeApi {
   http::Client client_;
 };
 
+// STRATA_DB, else the Data API from the variables the synthesized template sets
+// (as the reference design's functions read them), else a private in-memory database.
+std::string database_url() {
+  std::string url = environment("STRATA_DB");
+  if (!url.empty()) return url;
+  std::string cluster = environment("DB_CLUSTER_ARN");
+  if (!cluster.empty()) {
+    return "data-api://" + cluster + "?secret=" + environment("DB_SECRET_ARN") + "&database=" + environment("DB_NAME");
+  }
+  log::warn("runtime: no database configured (STRATA_DB or DB_CLUSTER_ARN); using an empty in-memory SQLite");
+  return "sqlite::memory:";
+}
+
 void init_error(RuntimeApi& api, const std::string& message, const char* type) {
   log::error("runtime: " + message);
   api.post("/init/error", error_json(message, type), type);
@@ -119,7 +132,7 @@ int run_runtime(const std::string& runtime_api) {
   std::unique_ptr<db::Database> database;
   std::unique_ptr<db::Client> client;
   try {
-    database = db::open_database(environment("STRATA_DB", "sqlite::memory:"));
+    database = db::open_database(database_url());
     client = database->connect();
   } catch (const std::exception& error) {
     init_error(api, std::string("cannot open the database: ") + error.what(), "Runtime.InitError");

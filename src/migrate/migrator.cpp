@@ -48,12 +48,20 @@ const HistoryRow* latest_row(const std::vector<HistoryRow>& history, const std::
   return latest;
 }
 
+}  // namespace
+
 // MySQL's named lock, scoped to the database: released by the server when the
-// connection ends, so a killed migrator never leaves it held.
-class MysqlLock {
+// connection ends, so a killed migrator never leaves it held. The name hashes the
+// database's so that it stays within MySQL 8's 64 characters.
+class Migrator::MysqlLock {
+ private:
+  static constexpr std::string_view kName = "CONCAT('strata_migrate:', LEFT(SHA2(DATABASE(), 256), 40))";
+
+
  public:
   MysqlLock(db::Client& client, std::chrono::seconds timeout) : client_(client) {
-    auto result = client_.execute("SELECT GET_LOCK(CONCAT('strata_migrate:', DATABASE()), :timeout)",
+    generation_ = client_.connection_generation();
+    auto result = client_.execute("SELECT GET_LOCK(" + std::string(kName) + ", :timeout)",
                                   {{"timeout", static_cast<long long>(timeout.count())}});
     const db::Field& granted = result.records.at(0).at(0);
     if (granted.is_null() || granted.as_long() != 1) {
@@ -63,17 +71,42 @@ class MysqlLock {
   }
   ~MysqlLock() {
     try {
-      client_.execute("SELECT RELEASE_LOCK(CONCAT('strata_migrate:', DATABASE()))");
+      client_.execute("SELECT RELEASE_LOCK(" + std::string(kName) + ")");
     } catch (const db::Error&) {
       // The connection is gone, and the server released the lock with it.
     }
   }
 
+  // A dropped connection loses the lock while another migrator may take it; the
+  // client reconnects by itself for reads. Nothing may run or be recorded then.
+  // Throws MigrationError.
+  void check_connection() const {
+    if (client_.connection_generation() != generation_) lost();
+  }
+
+  void check_held() {
+    check_connection();
+    bool held = false;
+    try {
+      auto result = client_.execute("SELECT IS_USED_LOCK(" + std::string(kName) + ") = CONNECTION_ID()");
+      const db::Field& owner = result.records.at(0).at(0);
+      held = !owner.is_null() && (owner.is_bool() ? owner.as_bool() : owner.as_long() == 1);
+    } catch (const db::Error&) {
+      held = false;
+    }
+    if (!held) lost();
+  }
+
  private:
+  [[noreturn]] static void lost() {
+    throw MigrationError("lost the migration lock (the database connection dropped); stopped without recording "
+                         "anything more. Run up again: it resumes or finds the work done");
+  }
+
   db::Client& client_;
+  std::uint64_t generation_ = 0;
 };
 
-}  // namespace
 
 const char* state_name(State state) {
   switch (state) {
@@ -86,6 +119,8 @@ const char* state_name(State state) {
   }
   return "unknown";
 }
+
+Migrator::~Migrator() = default;
 
 Migrator::Migrator(db::Client& client, const std::filesystem::path& directory, std::chrono::seconds lock_timeout)
     : client_(client),
@@ -219,8 +254,13 @@ std::vector<AppliedMigration> Migrator::up(const std::function<void(const Applie
                                            const std::optional<Version>& target) {
   ensure_history_table(client_);
   bool transactional_ddl = client_.engine() == "sqlite";
-  std::optional<MysqlLock> lock;
-  if (!transactional_ddl) lock.emplace(client_, lock_timeout_);
+  // Without a session of its own (the Data API) no named lock can be held; the
+  // caller serializes (CloudFormation runs one update of a stack at a time).
+  if (!transactional_ddl && client_.keeps_session()) lock_ = std::make_unique<MysqlLock>(client_, lock_timeout_);
+  struct Release {
+    std::unique_ptr<MysqlLock>& lock;
+    ~Release() { lock.reset(); }
+  } release{lock_};
   refuse_on_problems(validate());
   std::vector<HistoryRow> history = read_history(client_);
   std::optional<Version> baseline = baseline_version(history);
@@ -234,7 +274,7 @@ std::vector<AppliedMigration> Migrator::up(const std::function<void(const Applie
   for (const MigrationScript& script : scripts_) {
     if (target && *target < script.version) break;
     if (baseline && script.version <= *baseline) continue;
-    std::optional<AppliedMigration> result = transactional_ddl ? apply_in_transaction(script) : apply_resumable(script);
+    std::optional<AppliedMigration> result = transactional_ddl ? apply_in_transaction(script) : apply_pinned(script);
     if (result) {
       if (on_applied) on_applied(*result);
       applied.push_back(std::move(*result));
@@ -256,8 +296,10 @@ void Migrator::run_statements(const MigrationScript& script, const std::vector<S
   for (std::size_t i = first; i < statements.size(); ++i) {
     try {
       client_.execute(statements[i].text);
+      if (lock_) lock_->check_connection();
     } catch (const db::Error& error) {
       std::string where = (directory_ / script.file_name).string() + ":" + std::to_string(statements[i].line);
+      if (lock_) lock_->check_held();
       if (record_failure) {
         HistoryRow row;
         row.version = script.version.text();
@@ -284,6 +326,7 @@ void Migrator::run_statements(const MigrationScript& script, const std::vector<S
 
 AppliedMigration Migrator::record_success(const MigrationScript& script, const std::vector<Statement>& statements,
                                           std::chrono::steady_clock::time_point started) {
+  if (lock_) lock_->check_held();
   auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   HistoryRow row;
   row.version = script.version.text();
@@ -341,8 +384,11 @@ std::size_t Migrator::resume_point(const MigrationScript& script, const std::vec
 
 std::vector<std::string> Migrator::repair() {
   ensure_history_table(client_);
-  std::optional<MysqlLock> lock;
-  if (client_.engine() != "sqlite") lock.emplace(client_, lock_timeout_);
+  if (client_.engine() != "sqlite" && client_.keeps_session()) lock_ = std::make_unique<MysqlLock>(client_, lock_timeout_);
+  struct Release {
+    std::unique_ptr<MysqlLock>& lock;
+    ~Release() { lock.reset(); }
+  } release{lock_};
   std::vector<std::string> changes;
   for (const MigrationStatus& entry : status()) {
     if (entry.state == State::kFailed) {
@@ -373,6 +419,24 @@ void Migrator::baseline(const Version& version) {
   row.installed_on = clock::sql_datetime(std::chrono::system_clock::now());
   row.success = true;
   append_history(client_, row);
+}
+
+std::optional<AppliedMigration> Migrator::apply_pinned(const MigrationScript& script) {
+  if (client_.keeps_session()) return apply_resumable(script);
+  // A transaction pins the statements to one connection, so that session
+  // settings a script makes (SET FOREIGN_KEY_CHECKS = 0) hold for the rest of it.
+  client_.begin();
+  try {
+    auto result = apply_resumable(script);
+    client_.commit();
+    return result;
+  } catch (const MigrationError&) {
+    client_.commit();  // keep the failed row; MySQL DDL has committed anyway
+    throw;
+  } catch (...) {
+    client_.rollback();
+    throw;
+  }
 }
 
 std::optional<AppliedMigration> Migrator::apply_resumable(const MigrationScript& script) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -82,6 +83,7 @@ class Migrator {
   // `client` must outlive the Migrator. Reads the scripts that apply to the client's engine.
   Migrator(db::Client& client, const std::filesystem::path& directory,
            std::chrono::seconds lock_timeout = std::chrono::seconds(60));
+  ~Migrator();
 
   // Reads only: a database never migrated reports every script pending.
   std::vector<MigrationStatus> status();
@@ -115,6 +117,8 @@ class Migrator {
   void refuse_on_problems(const std::vector<Problem>& problems) const;
   std::optional<AppliedMigration> apply_in_transaction(const MigrationScript& script);
   std::optional<AppliedMigration> apply_resumable(const MigrationScript& script);
+  // apply_resumable on one connection, also through executors without sessions.
+  std::optional<AppliedMigration> apply_pinned(const MigrationScript& script);
   // Where a failed MySQL migration resumes; throws MigrationError if what ran has changed.
   std::size_t resume_point(const MigrationScript& script, const std::vector<Statement>& statements,
                            const HistoryRow& failed) const;
@@ -125,9 +129,12 @@ class Migrator {
   AppliedMigration record_success(const MigrationScript& script, const std::vector<Statement>& statements,
                                   std::chrono::steady_clock::time_point started);
 
+  class MysqlLock;
+
   db::Client& client_;
   std::filesystem::path directory_;
   std::chrono::seconds lock_timeout_;
+  std::unique_ptr<MysqlLock> lock_;  // held during up and repair on MySQL
   std::vector<MigrationScript> scripts_;
 };
 

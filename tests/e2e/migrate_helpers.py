@@ -152,13 +152,6 @@ class MysqlServer:
             rows.append(tuple(None if cell == "NULL" else _unescape(cell) for cell in line.split("\t")))
         return rows
 
-    def interactive(self, database):
-        """A mariadb client reading statements from its stdin, for holding a session open."""
-        argv = ["mariadb", "--no-defaults", "--protocol=TCP", "-h", self.host, "-P", self.port, "-u", self.user,
-                "--batch", "--skip-column-names", "--unbuffered", database]
-        return subprocess.Popen(argv, env=dict(os.environ, MYSQL_PWD=self.password), stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
     def create_database(self):
         name = "m_" + uuid.uuid4().hex[:16]
         self.client("CREATE DATABASE %s CHARACTER SET utf8mb4" % name)

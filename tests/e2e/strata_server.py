@@ -9,6 +9,12 @@ Standard library only: the tests must run on a plain Debian with python3.
 
 The binaries come from STRATA_BLOG_BIN / STRATA_PROBE_BIN (CTest sets them),
 else from <source>/build/... next to this file.
+
+The blog runs in the mode the environment names (ServerTestCase.start_blog):
+    STRATA_E2E_DB=sqlite|mysql   a fresh SQLite file, or a fresh database on the MariaDB
+                                 server whose URL is in the file $STRATA_TEST_MYSQL_URL_FILE
+    STRATA_E2E_LAMBDA=0|1        in-process, or `serve --lambda`
+Other servers (StrataServer, start_server) stay on SQLite, in-process, unless told.
 """
 
 import collections
@@ -22,6 +28,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("STRATA_SOURCE_DIR") or os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -51,15 +58,155 @@ def probe_binary():
 MIGRATION_NAME = re.compile(r"^[vV]([0-9]+(?:\.[0-9]+)*)(?:__\w+)?(?:\.(mysql|sqlite))?\.sql$")
 
 
-def sqlite_migrations(app_dir):
-    """[(version, script)] that a SQLite database of the app gets, in version order:
-    v<N>.sql and v<N>.sqlite.sql, not v<N>.mysql.sql."""
+def engine_migrations(app_dir, engine):
+    """[(version, script)] that a database of the app on `engine` ("sqlite" or "mysql") gets,
+    in version order: v<N>.sql and v<N>.<engine>.sql, not the other engine's variant."""
     found = []
     for name in os.listdir(os.path.join(app_dir, "migrations")):
         match = MIGRATION_NAME.match(name)
-        if match and match.group(2) in (None, "sqlite"):
+        if match and match.group(2) in (None, engine):
             found.append((tuple(int(part) for part in match.group(1).split(".")), match.group(1), name))
     return [(version, name) for _, version, name in sorted(found)]
+
+
+def sqlite_migrations(app_dir):
+    """[(version, script)] that a SQLite database of the app gets, in version order:
+    v<N>.sql and v<N>.sqlite.sql, not v<N>.mysql.sql."""
+    return engine_migrations(app_dir, "sqlite")
+
+
+# -- the mode the blog runs in, and its databases -------------------------------
+
+DB_VARIABLE = "STRATA_E2E_DB"
+LAMBDA_VARIABLE = "STRATA_E2E_LAMBDA"
+MYSQL_URL_FILE_VARIABLE = "STRATA_TEST_MYSQL_URL_FILE"
+
+
+class Mode(collections.namedtuple("Mode", "engine lambda_")):
+    """engine: "sqlite" or "mysql"; lambda_: serve with --lambda."""
+
+    @property
+    def name(self):
+        return self.engine + ("+lambda" if self.lambda_ else "")
+
+
+def e2e_mode():
+    """The Mode that STRATA_E2E_DB and STRATA_E2E_LAMBDA name (default: sqlite, in-process).
+    A value it does not know is an error, never a silent default."""
+    engine = os.environ.get(DB_VARIABLE, "").strip().lower() or "sqlite"
+    if engine not in ("sqlite", "mysql"):
+        raise RuntimeError("%s=%r: expected sqlite or mysql" % (DB_VARIABLE, os.environ[DB_VARIABLE]))
+    flag = os.environ.get(LAMBDA_VARIABLE, "").strip().lower() or "0"
+    if flag not in ("0", "1", "false", "true", "no", "yes"):
+        raise RuntimeError("%s=%r: expected 0 or 1" % (LAMBDA_VARIABLE, os.environ[LAMBDA_VARIABLE]))
+    return Mode(engine, flag in ("1", "true", "yes"))
+
+
+class SqliteDatabase:
+    """A SQLite file (it need not exist yet)."""
+
+    engine = "sqlite"
+
+    def __init__(self, path):
+        self.path = path
+        self.url = "sqlite:" + path
+        # How `serve` names the database in its "listening on" line.
+        self.description = "sqlite:" + path
+
+    def query(self, sql):
+        """Rows as tuples of str (None for NULL), the same shape MysqlDatabase.query gives."""
+        import sqlite3
+        connection = sqlite3.connect(self.path, timeout=10)
+        try:
+            return [tuple(None if value is None else str(value) for value in row)
+                    for row in connection.execute(sql).fetchall()]
+        finally:
+            connection.close()
+
+    def drop(self):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.remove(self.path + suffix)
+            except FileNotFoundError:
+                pass
+
+
+MYSQL_URL = re.compile(r"^mysql://([^:@/]+):([^@/]*)@([^:/]+):(\d+)/([^?/]+)$")
+_CLIENT_ESCAPES = {"n": "\n", "t": "\t", "0": "\0", "\\": "\\"}
+
+
+class MysqlServer:
+    """A MariaDB server, reached over TCP with the `mariadb` command-line client."""
+
+    def __init__(self, url):
+        match = MYSQL_URL.match(url.strip())
+        if not match:
+            raise RuntimeError("not a mysql://USER:PASSWORD@HOST:PORT/DATABASE URL: %r" % url)
+        self.user, self.password, self.host, port, _ = match.groups()
+        self.port = int(port)
+
+    @classmethod
+    def from_url_file(cls, url_file):
+        with open(url_file) as source:
+            return cls(source.read())
+
+    def client(self, sql, database=None, timeout=30):
+        """Runs sql with the mariadb client; rows as tuples of str, None for NULL."""
+        argv = ["mariadb", "--no-defaults", "--protocol=TCP", "-h", self.host, "-P", str(self.port), "-u", self.user,
+                "--batch", "--skip-column-names", "-e", sql]
+        if database:
+            argv.append(database)
+        result = subprocess.run(argv, env=dict(os.environ, MYSQL_PWD=self.password), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
+        if result.returncode != 0:
+            raise RuntimeError("mariadb -e %r on %s:%d failed (%d): %s"
+                               % (sql, self.host, self.port, result.returncode, result.stderr.strip()))
+        unescape = lambda cell: re.sub(r"\\(.)", lambda m: _CLIENT_ESCAPES.get(m.group(1), m.group(0)), cell)
+        return [tuple(None if cell == "NULL" else unescape(cell) for cell in line.split("\t"))
+                for line in result.stdout.splitlines()]
+
+    def create_database(self, prefix="e2e_"):
+        """A new, empty database of a random name."""
+        name = prefix + uuid.uuid4().hex[:16]
+        self.client("CREATE DATABASE %s CHARACTER SET utf8mb4" % name)
+        return MysqlDatabase(self, name)
+
+
+class MysqlDatabase:
+    engine = "mysql"
+
+    def __init__(self, server, name):
+        self.server = server
+        self.name = name
+        self.url = "mysql://%s:%s@%s:%d/%s" % (server.user, server.password, server.host, server.port, name)
+        self.description = "mysql://%s:***@%s:%d/%s" % (server.user, server.host, server.port, name)
+
+    def query(self, sql):
+        """Rows as tuples of str (None for NULL)."""
+        return self.server.client(sql, self.name)
+
+    def drop(self):
+        self.server.client("DROP DATABASE IF EXISTS %s" % self.name, timeout=60)
+
+
+_shared_mysql_server = None
+
+
+def shared_mysql_server():
+    """The MariaDB server named by $STRATA_TEST_MYSQL_URL_FILE (the CTest fixture `mariadb`
+    writes it). Missing, it is an error: a MySQL mode must never pass without MySQL."""
+    global _shared_mysql_server
+    if _shared_mysql_server is None:
+        url_file = os.environ.get(MYSQL_URL_FILE_VARIABLE)
+        if not url_file:
+            raise RuntimeError("%s=mysql needs a MariaDB server, but %s is not set: run through CTest (the "
+                               "`mariadb` fixture writes <build>/mariadb/url), or start one with "
+                               "scripts/mariadb-test-server.sh start DIR and set %s=DIR/url"
+                               % (DB_VARIABLE, MYSQL_URL_FILE_VARIABLE, MYSQL_URL_FILE_VARIABLE))
+        if not os.path.isfile(url_file):
+            raise RuntimeError("%s=%s: no such file (did the mariadb fixture start?)" % (MYSQL_URL_FILE_VARIABLE, url_file))
+        _shared_mysql_server = MysqlServer.from_url_file(url_file)
+    return _shared_mysql_server
 
 
 class Response(collections.namedtuple("Response", "status headers body")):
@@ -80,21 +227,29 @@ def run_cli(binary, args, cwd=None, env=None, timeout=20):
 
 
 class StrataServer:
-    """One `APP serve --port 0 --db sqlite:<file>` process.
+    """One `APP serve --port 0 --db URL` process.
 
-    binary:     the app executable
-    app_dir:    passed as --app DIR when given
-    cwd:        the working directory of the process (default: app_dir or the source dir)
-    db_path:    the SQLite file; default a fresh file in a temporary directory
-    extra_args: appended after `serve ...`
+    binary:      the app executable
+    app_dir:     passed as --app DIR when given
+    cwd:         the working directory of the process (default: app_dir or the source dir)
+    db_path:     the SQLite file; default a fresh file in a temporary directory
+    database:    a SqliteDatabase or MysqlDatabase to serve instead (db_path is then unused);
+                 the caller owns it (drops it)
+    lambda_mode: serve with --lambda (each function in warm processes of its own)
+    extra_args:  appended after `serve ...`
     """
 
-    def __init__(self, binary, app_dir=None, cwd=None, db_path=None, extra_args=(), env=None):
+    def __init__(self, binary, app_dir=None, cwd=None, db_path=None, extra_args=(), env=None, database=None,
+                 lambda_mode=False):
         self.binary = binary
         self.app_dir = app_dir
         self.cwd = cwd or app_dir or SOURCE_DIR
         self.workdir = tempfile.mkdtemp(prefix="strata-e2e-")
-        self.db_path = db_path or os.path.join(self.workdir, "app.db")
+        if database is None:
+            database = SqliteDatabase(db_path or os.path.join(self.workdir, "app.db"))
+        self.database = database
+        self.db_path = database.path if database.engine == "sqlite" else None
+        self.lambda_mode = lambda_mode
         self.extra_args = list(extra_args)
         self.env = env
         self.log_path = os.path.join(self.workdir, "server.log")
@@ -102,6 +257,7 @@ class StrataServer:
         self.host = None
         self.port = None
         self.exit_code = None
+        self.function_pids = set()  # --lambda: the function processes seen, to check they all end
         self._connection = None
         self._connection_used = False
 
@@ -111,8 +267,10 @@ class StrataServer:
         command = [self.binary]
         if self.app_dir:
             command += ["--app", self.app_dir]
-        command += ["serve", "--port", "0", "--db", "sqlite:" + self.db_path] + self.extra_args
-        return command
+        command += ["serve", "--port", "0", "--db", self.database.url]
+        if self.lambda_mode:
+            command.append("--lambda")
+        return command + self.extra_args
 
     def start(self):
         env = dict(os.environ)
@@ -138,11 +296,56 @@ class StrataServer:
         self.process.wait()
         raise AssertionError("server did not print 'listening on' within %.0f s; log:\n%s" % (START_TIMEOUT, self.log()))
 
+    def children(self):
+        """The pids of the server's child processes (its function processes with --lambda)."""
+        if self.process is None:
+            return set()
+        pids = set()
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % entry) as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[1]) == self.process.pid:  # fields: state, ppid, ...
+                pids.add(int(entry))
+        return pids
+
+    def _remember_children(self):
+        self.function_pids |= self.children()
+
+    def _leftover_children(self, pids, timeout):
+        """Of `pids`, those still running after up to `timeout` s (zombies count as gone)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            alive = set()
+            for pid in pids:
+                try:
+                    with open("/proc/%d/stat" % pid) as stat:
+                        if stat.read().rsplit(")", 1)[1].split()[0] != "Z":
+                            alive.add(pid)
+                except OSError:
+                    pass
+            if not alive or time.monotonic() >= deadline:
+                return alive
+            time.sleep(0.02)
+
+    def _kill_pids(self, pids):
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
     def stop(self, expect_exit_code=0):
-        """SIGTERM, wait, and assert the exit code. Safe to call twice."""
+        """SIGTERM, wait, and assert the exit code (and, with --lambda, that no function
+        process outlives the server). Safe to call twice."""
         self.close_connection()
         if self.process is None:
             return self.exit_code
+        self._remember_children()
         process, self.process = self.process, None
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -151,21 +354,28 @@ class StrataServer:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+                self._kill_pids(self._leftover_children(self.function_pids, 0))
                 raise AssertionError("server did not stop within %.0f s of SIGTERM; log:\n%s"
                                      % (STOP_TIMEOUT, self.log()))
         self.exit_code = process.returncode
+        leftover = self._leftover_children(self.function_pids, 2.0)
+        if leftover:
+            self._kill_pids(leftover)
+            raise AssertionError("function processes %s outlived the server; log:\n%s" % (sorted(leftover), self.log()))
         if expect_exit_code is not None and self.exit_code != expect_exit_code:
             raise AssertionError("server exited with code %d, expected %d; log:\n%s"
                                  % (self.exit_code, expect_exit_code, self.log()))
         return self.exit_code
 
     def kill(self):
-        """Last-resort cleanup: never leave a process behind."""
+        """Last-resort cleanup: never leave a process behind (the function processes neither)."""
         self.close_connection()
         if self.process is not None and self.process.poll() is None:
+            self._remember_children()
             self.process.kill()
             self.process.wait()
         self.process = None
+        self._kill_pids(self._leftover_children(self.function_pids, 0))
 
     def cleanup(self):
         self.kill()
@@ -247,7 +457,8 @@ class StrataServer:
 
 
 class ServerTestCase:
-    """Mixin for unittest.TestCase: servers started here are always stopped."""
+    """Mixin for unittest.TestCase: servers started here are always stopped, and databases
+    made here dropped."""
 
     def start_server(self, binary, **options):
         server = StrataServer(binary, **options)
@@ -255,6 +466,37 @@ class ServerTestCase:
         server.start()
         self.addCleanup(server.stop)  # runs first: SIGTERM, asserts exit code 0
         return server
+
+    def new_database(self, mode=None):
+        """A fresh database of the mode's engine (default: the environment's), dropped at cleanup:
+        a new SQLite file, or a new database on the MySQL server of $STRATA_TEST_MYSQL_URL_FILE."""
+        mode = mode or e2e_mode()
+        if mode.engine == "mysql":
+            database = shared_mysql_server().create_database()
+        else:
+            workdir = tempfile.mkdtemp(prefix="strata-e2e-db-")
+            self.addCleanup(shutil.rmtree, workdir, True)
+            database = SqliteDatabase(os.path.join(workdir, "blog.db"))
+        self.addCleanup(database.drop)  # after the servers on it stopped (cleanups run last-in first-out)
+        return database
+
+    def blog_server(self, database=None, mode=None, **options):
+        """A StrataServer of the blog in the environment's mode (not started); its database is
+        `database`, else a fresh one. The caller cleans it up."""
+        mode = mode or e2e_mode()
+        if database is None:
+            database = self.new_database(mode)
+        options.setdefault("cwd", BLOG_APP_DIR)
+        return StrataServer(blog_binary(), database=database, lambda_mode=mode.lambda_, **options)
+
+    def start_blog(self, database=None, mode=None, **options):
+        """Starts the blog in the environment's mode (STRATA_E2E_DB, STRATA_E2E_LAMBDA) on
+        `database`, else a fresh one; stopped (exit code 0 asserted) at cleanup."""
+        mode = mode or e2e_mode()
+        if database is None:
+            database = self.new_database(mode)
+        options.setdefault("cwd", BLOG_APP_DIR)
+        return self.start_server(blog_binary(), database=database, lambda_mode=mode.lambda_, **options)
 
 
 def read_http_response(sock, timeout=5.0, data=b""):

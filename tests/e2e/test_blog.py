@@ -1,16 +1,20 @@
 """End-to-end tests of the example blog app: every route, the gateway around it,
-persistence across restarts and concurrent clients."""
+persistence across restarts and concurrent clients.
+
+The suite runs in the mode the environment names (strata_server.e2e_mode):
+    STRATA_E2E_DB=sqlite (default) | mysql   a fresh SQLite file, or a fresh database on the
+                                             MariaDB server of $STRATA_TEST_MYSQL_URL_FILE
+    STRATA_E2E_LAMBDA=0 (default) | 1        functions in-process, or `serve --lambda`
+Every answer must be the same in every mode. CTest runs all four (tests/e2e/CMakeLists.txt).
+"""
 
 import json
 import os
 import re
-import shutil
-import sqlite3
-import tempfile
 import threading
 import unittest
 
-from strata_server import BLOG_APP_DIR, ServerTestCase, StrataServer, blog_binary, run_cli, sqlite_migrations
+from strata_server import BLOG_APP_DIR, ServerTestCase, blog_binary, e2e_mode, engine_migrations, run_cli
 
 SEED_POST = {
     "id": 1,
@@ -35,7 +39,7 @@ class BlogTestCase(ServerTestCase, unittest.TestCase):
     server_args = ("--threads", "2")
 
     def setUp(self):
-        self.server = self.start_server(blog_binary(), cwd=BLOG_APP_DIR, extra_args=self.server_args)
+        self.server = self.start_blog(extra_args=self.server_args)
 
     def create_post(self, slug, title=None, **fields):
         body = {"title": title or "Post " + slug, "slug": slug}
@@ -157,6 +161,23 @@ class CreatePostTest(BlogTestCase):
         self.assertEqual(post["title"], title)
         status, _, body = self.server.json_request("GET", "/posts/%d" % post["id"])
         self.assertEqual(body["title"], title)
+
+    def test_description_limit_counts_characters(self):
+        # The limit is 65535 characters, as the 400 says, whatever their size in bytes: on
+        # every engine (a MySQL TEXT column holds 65535 bytes, not characters).
+        description = "\u00e9" * 65535  # 131070 bytes
+        status, _, post = self.server.json_request("POST", "/posts", {"title": "Long", "slug": "long-description",
+                                                                       "description": description})
+        self.assertEqual(status, 201, post)
+        self.assertEqual(post["description"], description)
+        status, _, body = self.server.json_request("GET", "/posts/%d" % post["id"])
+        self.assertEqual((status, body["description"]), (200, description))
+        status, _, body = self.server.json_request("PUT", "/posts/1", {"description": "\U0001F600" * 65535})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(len(body["description"]), 65535)
+        status, _, body = self.server.json_request("POST", "/posts", {"title": "Longer", "slug": "longer",
+                                                                       "description": "a" * 65536})
+        self.assertMessage(status, body, 400, "description")
 
     def test_special_characters_round_trip(self):
         title = "\U0001F600" * 250 + ""  # 250 characters of 4 bytes each
@@ -301,9 +322,8 @@ class DeletePostTest(BlogTestCase):
         self.assertEqual(status, 204)
         status, _, answer = self.server.json_request("GET", "/posts/%d/comments" % post["id"])
         self.assertEqual(status, 404)
-        with sqlite3.connect(self.server.db_path) as db:
-            left = db.execute("SELECT post_id, comment_text FROM comments ORDER BY id").fetchall()
-        self.assertEqual(left, [(1, "on the seed")])
+        left = self.server.database.query("SELECT post_id, comment_text FROM comments ORDER BY id")
+        self.assertEqual(left, [("1", "on the seed")])
 
 
 class CommentsTest(BlogTestCase):
@@ -323,6 +343,18 @@ class CommentsTest(BlogTestCase):
         self.assertEqual(status, 201)
         status, _, body = self.server.json_request("GET", "/posts/1/comments")
         self.assertEqual((status, body), (200, {"items": [first, second]}))
+
+    def test_long_comment(self):
+        # No limit is documented for a comment: a long one is stored, or refused with a 400
+        # that says why; never a server error.
+        text = "c" * 70000
+        status, _, body = self.server.json_request("POST", "/posts/1/comments", {"comment_text": text})
+        if status == 201:
+            self.assertEqual(body["comment_text"], text)
+            status, _, listing = self.server.json_request("GET", "/posts/1/comments")
+            self.assertEqual([c["comment_text"] for c in listing["items"]], [text])
+        else:
+            self.assertMessage(status, body, 400, "comment_text")
 
     def test_errors(self):
         status, _, body = self.server.json_request("POST", "/posts/1/comments", {})
@@ -437,18 +469,136 @@ class GatewayTest(BlogTestCase):
         self.assertTrue(self.server.wait_for_log(r"GET /nowhere 404 - \d+us"), self.server.log())
 
 
+class ModeTest(ServerTestCase, unittest.TestCase):
+    """The server really runs in the mode the environment names."""
+
+    FUNCTIONS = {"get_posts", "create_post", "get_post", "update_post", "delete_post", "get_comments",
+                 "create_comment"}
+
+    def test_serves_in_the_mode(self):
+        mode = e2e_mode()
+        server = self.start_blog()
+        self.assertEqual(server.database.engine, mode.engine)
+        self.assertRegex(server.log(), r"listening on http://127\.0\.0\.1:%d \(7 routes, database %s, \d+ threads\)"
+                         % (server.port, re.escape(server.database.description)))
+        post = self.create_post(server)
+        self.assertEqual(server.database.query("SELECT id, slug FROM posts ORDER BY id"),
+                         [("1", "serverless-aurora"), (str(post["id"]), "mode")])
+        handlers = set()
+        for pid in server.children():
+            try:
+                with open("/proc/%d/environ" % pid, "rb") as environ:
+                    variables = environ.read().split(b"\0")
+            except OSError:
+                continue
+            handlers |= {v[len(b"_HANDLER="):].decode() for v in variables if v.startswith(b"_HANDLER=")}
+        if mode.lambda_:
+            self.assertEqual(handlers, self.FUNCTIONS, "with --lambda every function has warm processes")
+        else:
+            self.assertEqual(server.children(), set(), "in-process: no function processes")
+
+    def create_post(self, server):
+        status, _, post = server.json_request("POST", "/posts", {"title": "Mode", "slug": "mode"})
+        self.assertEqual(status, 201, post)
+        return post
+
+
+class ParityTest(ServerTestCase, unittest.TestCase):
+    """Functions in-process and behind `serve --lambda` answer byte for byte alike: the same
+    requests, on two fresh databases of the mode's engine, to a server in the environment's
+    mode and to one with the other choice of --lambda."""
+
+    ARGS = ["--threads", "2", "--body-limit", "4096"]
+    JSON = {"Content-Type": "application/json"}
+    REQUESTS = [
+        ("GET", "/posts", None, {}),
+        ("GET", "/posts?limit=1", None, {}),
+        ("GET", "/posts?limit=1&cursor=1", None, {}),
+        ("GET", "/posts?limit=%31&cursor=0", None, {}),
+        ("GET", "/posts?limit=1&limit=2", None, {}),
+        ("GET", "/posts?limit=abc", None, {}),
+        ("GET", "/posts?cursor=-1", None, {}),
+        ("GET", "/posts?cursor=99999999999999999999", None, {}),
+        ("GET", "/posts/1", None, {"Origin": "https://reader.example"}),
+        ("GET", "/posts/999", None, {}),
+        ("GET", "/posts/abc", None, {}),
+        ("GET", "/posts/%20", None, {}),
+        ("POST", "/posts", {"title": "Hello", "slug": "hello", "user_id": "u1", "description": "d"}, {}),
+        ("POST", "/posts", {"title": "Again", "slug": "hello"}, {}),
+        ("POST", "/posts", {"title": "No slug"}, {}),
+        ("POST", "/posts", {"title": "x", "slug": "ok", "author": "me"}, {}),
+        ("POST", "/posts", b"{not json", JSON),
+        ("POST", "/posts", b"[]", JSON),
+        ("POST", "/posts", b"\xff\xfe not UTF-8", {"Content-Type": "application/octet-stream"}),
+        ("POST", "/posts", None, {}),
+        ("POST", "/posts", {"title": "\U0001F600" * 250, "slug": "emoji"}, {}),
+        ("POST", "/posts", {"title": "t" * 251, "slug": "long"}, {}),
+        ("POST", "/posts", {"title": "Odd", "slug": "odd", "description": "nul \u0000 \" \\ \t\n </script>&"}, {}),
+        ("POST", "/posts", {"title": "Big", "slug": "big", "description": "d" * 5000}, {}),
+        ("PUT", "/posts/2", {"title": "After"}, {}),
+        ("PUT", "/posts/2", {}, {}),
+        ("PUT", "/posts/2", {"hits": 5}, {}),
+        ("PUT", "/posts/2", {"slug": "serverless-aurora"}, {}),
+        ("PUT", "/posts/4242", {"title": "x"}, {}),
+        ("PUT", "/posts/abc", {"title": "x"}, {}),
+        ("GET", "/posts/2", None, {}),
+        ("POST", "/posts/2/comments", {"comment_text": "First!"}, {}),
+        ("POST", "/posts/2/comments", {"comment_text": "Second"}, {}),
+        ("POST", "/posts/2/comments", {"comment_text": "  "}, {}),
+        ("POST", "/posts/2/comments", {"comment_text": "x", "x": 1}, {}),
+        ("POST", "/posts/555/comments", {"comment_text": "lost"}, {}),
+        ("GET", "/posts/2/comments", None, {}),
+        ("GET", "/posts/555/comments", None, {}),
+        ("GET", "/posts/0/comments", None, {}),
+        ("DELETE", "/posts/2", None, {}),
+        ("DELETE", "/posts/2", None, {}),
+        ("DELETE", "/posts/x", None, {}),
+        ("GET", "/posts/2/comments", None, {}),
+        ("PATCH", "/posts/1", None, {}),
+        ("DELETE", "/posts", None, {}),
+        ("HEAD", "/posts/1", None, {}),
+        ("OPTIONS", "/posts/1", None, {"Origin": "https://somewhere.example", "Access-Control-Request-Method": "PUT"}),
+        ("GET", "/nope", None, {}),
+        ("GET", "/posts?limit=100", None, {}),
+    ]
+
+    def answers(self, server):
+        answers = []
+        for method, path, body, headers in self.REQUESTS:
+            status, response_headers, data = server.request(method, path, body, headers)
+            data = re.sub(rb'"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"', b'"<datetime>"', data)
+            answers.append(((method, path), status, sorted(response_headers.items()), data))
+        return answers
+
+    def test_in_process_and_lambda_answer_alike(self):
+        mode = e2e_mode()
+        server = self.start_blog(extra_args=self.ARGS)
+        reference = self.start_blog(mode=mode._replace(lambda_=not mode.lambda_), extra_args=self.ARGS)
+        self.assertNotEqual(server.lambda_mode, reference.lambda_mode)
+        ours, theirs = self.answers(server), self.answers(reference)
+        self.assertEqual(len(ours), len(self.REQUESTS))
+        for mine, other in zip(ours, theirs):
+            with self.subTest(request=mine[0]):
+                self.assertEqual(mine, other, "%s (lambda=%s) vs %s (lambda=%s)"
+                                 % (mode.name, server.lambda_mode, mode.engine, reference.lambda_mode))
+        # The script did reach the database: the ids it made, and what is left.
+        self.assertEqual([p["slug"] for p in json.loads(ours[-1][3])["items"]], ["serverless-aurora", "emoji", "odd"])
+
+
 class RestartTest(ServerTestCase, unittest.TestCase):
     def test_data_survives_a_restart_and_migrations_run_once(self):
-        first = self.start_server(blog_binary(), cwd=BLOG_APP_DIR)
-        db_path = first.db_path
+        # The same database across the restart: the same file, or the same MySQL database.
+        database = self.new_database()
+        first = self.start_blog(database)
         log = first.log()
-        migrations = sqlite_migrations(BLOG_APP_DIR)
+        migrations = engine_migrations(BLOG_APP_DIR, database.engine)
         self.assertEqual(migrations[:2], [("1", "v1.sql"), ("2", "v2.sql")])
+        self.assertEqual(migrations[2:3], [("3", "v3.%s.sql" % database.engine)])
         for _, script in migrations:
             self.assertEqual(len(re.findall(r"migrate: applied %s \(\d+ statements?\)" % re.escape(script), log)), 1,
                              log)
-        self.assertRegex(log, r"listening on http://127\.0\.0\.1:%d \(7 routes, database sqlite:%s, \d+ threads\)"
-                         % (first.port, re.escape(db_path)))
+        self.assertRegex(log, r"listening on http://127\.0\.0\.1:%d \(7 routes, database %s, \d+ threads\)"
+                         % (first.port, re.escape(database.description)))
         created = []
         for i in range(3):
             status, _, post = first.json_request("POST", "/posts", {"title": "Kept %d" % i, "slug": "kept-%d" % i})
@@ -459,7 +609,7 @@ class RestartTest(ServerTestCase, unittest.TestCase):
         first.stop()
         self.assertIn("serve: terminated, stopping", first.log())
 
-        second = self.start_server(blog_binary(), cwd=BLOG_APP_DIR, db_path=db_path)
+        second = self.start_blog(database)
         log = second.log()
         self.assertNotIn("migrate: applied", log)
         self.assertRegex(log, r"migrate: database is up to date \((?:scripts up to )?version %s\)"
@@ -469,30 +619,33 @@ class RestartTest(ServerTestCase, unittest.TestCase):
         self.assertEqual(body["items"], [SEED_POST] + created)
         status, _, body = second.json_request("GET", "/posts/%d/comments" % created[0]["id"])
         self.assertEqual([c["comment_text"] for c in body["items"]], ["c"])
+        # New ids continue after the kept ones.
+        status, _, post = second.json_request("POST", "/posts", {"title": "After", "slug": "after-restart"})
+        self.assertEqual(status, 201, post)
+        self.assertGreater(post["id"], created[-1]["id"])
         second.stop()
 
         result = run_cli(blog_binary(), ["--app", BLOG_APP_DIR, "migrate", "status", "--json"],
-                         env={"STRATA_DB": "sqlite:" + db_path})
+                         env={"STRATA_DB": database.url})
         self.assertEqual(result.returncode, 0, result.stderr)
         status = json.loads(result.stdout)
-        # v1 and v2 (and any later script for SQLite) listed once each, all applied.
+        # v1, v2 and the engine's v3 (and any later script for the engine) listed once each, all applied.
         self.assertEqual([(e["version"], e["script"], e["state"]) for e in status],
                          [(version, script, "applied") for version, script in migrations])
         for entry in status:
             self.assertRegex(entry["appliedAt"], DATETIME)
             self.assertRegex(entry["checksum"], r"^[0-9a-f]{64}$")
-        with sqlite3.connect(db_path) as db:
-            rows = db.execute("SELECT version, success FROM strata_schema_history ORDER BY installed_rank").fetchall()
-        self.assertEqual(rows, [(version, 1) for version, _ in migrations])
+        rows = database.query("SELECT version, success FROM strata_schema_history ORDER BY installed_rank")
+        self.assertEqual(rows, [(version, "1") for version, _ in migrations])
 
     def test_migrate_status_from_the_app_folder(self):
-        server = self.start_server(blog_binary(), cwd=BLOG_APP_DIR)
+        server = self.start_blog()
         server.stop()
         result = run_cli(blog_binary(), ["migrate", "status", "--json"], cwd=BLOG_APP_DIR,
-                         env={"STRATA_DB": "sqlite:" + server.db_path})
+                         env={"STRATA_DB": server.database.url})
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual([(e["version"], e["state"]) for e in json.loads(result.stdout)],
-                         [(version, "applied") for version, _ in sqlite_migrations(BLOG_APP_DIR)])
+                         [(version, "applied") for version, _ in engine_migrations(BLOG_APP_DIR, server.database.engine)])
 
 
 class ConcurrentStartTest(ServerTestCase, unittest.TestCase):
@@ -502,13 +655,10 @@ class ConcurrentStartTest(ServerTestCase, unittest.TestCase):
     def test_servers_starting_together_on_a_new_database(self):
         # Several servers (say, a restart overlapping a deploy) opening one new database
         # at once: every one must start, and each migration be applied exactly once.
-        migrations = sqlite_migrations(BLOG_APP_DIR)
-        workdir = tempfile.mkdtemp(prefix="strata-e2e-start-")
-        self.addCleanup(shutil.rmtree, workdir, True)
         for round_number in range(self.ROUNDS):
-            db_path = os.path.join(workdir, "round-%d.db" % round_number)
-            servers = [StrataServer(blog_binary(), cwd=BLOG_APP_DIR, db_path=db_path, extra_args=["--threads", "1"])
-                       for _ in range(self.SERVERS)]
+            database = self.new_database()
+            migrations = engine_migrations(BLOG_APP_DIR, database.engine)
+            servers = [self.blog_server(database, extra_args=["--threads", "1"]) for _ in range(self.SERVERS)]
             failures = []
 
             def start(server):
@@ -531,8 +681,7 @@ class ConcurrentStartTest(ServerTestCase, unittest.TestCase):
                 self.assertEqual((status, body), (200, SEED_POST))
             for server in servers:
                 server.stop()
-            with sqlite3.connect(db_path) as db:
-                rows = db.execute("SELECT version FROM strata_schema_history ORDER BY installed_rank").fetchall()
+            rows = database.query("SELECT version FROM strata_schema_history ORDER BY installed_rank")
             self.assertEqual([row[0] for row in rows], [version for version, _ in migrations])
 
 
@@ -541,7 +690,7 @@ class ConcurrencyTest(ServerTestCase, unittest.TestCase):
     REQUESTS = 50
 
     def test_concurrent_reads_and_writes(self):
-        server = self.start_server(blog_binary(), cwd=BLOG_APP_DIR, extra_args=["--threads", "4", "--quiet"])
+        server = self.start_blog(extra_args=["--threads", "4", "--quiet"])
         results = [[] for _ in range(self.THREADS)]
         errors = []
 

@@ -29,8 +29,8 @@ STATUS_FIELDS = {"version", "description", "script", "state", "appliedAt", "exec
 APPLIED_AT = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
-# Three migrations that depend on each other: run in any other order than 1, 2, 10
-# (e.g. v10 before v2, as a string sort would), one of them fails.
+# Three migrations that depend on each other: run in any order but 1, 2, 10
+# (e.g. v10 before v2, as a string sort would have it), one of them fails.
 V1 = "CREATE TABLE authors (id INTEGER PRIMARY KEY, name VARCHAR(50));\n"
 V2 = ("ALTER TABLE authors ADD COLUMN country VARCHAR(20);\n"
       "CREATE TABLE books (id INTEGER PRIMARY KEY, author_id INTEGER, title VARCHAR(100));\n")
@@ -60,9 +60,10 @@ def checksum(text):
 class MigrateScenarios:
     """Mixed into a unittest.TestCase per engine. Subclasses provide make_database()
     (a SqliteDatabase / MysqlDatabase whose cleanup they register), slow_sql(table,
-    seconds) and hold_migration_lock()."""
+    seconds), check_slow_table(table), check_after_kill() and engine_quotes()."""
 
     engine = None
+    NEW_DATABASE_ROUNDS = 6  # of four migrators starting together on a new database
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="strata-e2e-migrate-")
@@ -323,23 +324,58 @@ class MigrateScenarios:
         self.assertFalse(self.db.table_exists("t2"))
         self.assertEqual(self.states(), [("1", "applied"), ("2", "pending"), ("3", "applied")])
 
+    def run_together(self, argvs, timeout=60):
+        """Starts every argv at once; [(exit code, stdout, stderr, seconds)] when all are done."""
+        # Each waits at a FIFO until the last one is started, so that they really start together.
+        barrier = os.path.join(self.tmp, "barrier-%d" % len(os.listdir(self.tmp)))
+        os.mkfifo(barrier)
+        processes = [start(["sh", "-c", 'read go < "$0"; exec "$@"', barrier] + argv) for argv in argvs]
+        for process in processes:
+            self.addCleanup(stop_process, process)
+        time.sleep(0.1)  # every shell is blocked opening the FIFO
+        started = time.monotonic()
+        with open(barrier, "w"):
+            pass  # opened and closed: every reader sees end of file and goes
+        results = []
+        for process in processes:
+            stdout, stderr = process.communicate(timeout=timeout)
+            results.append((process.returncode, stdout, stderr, time.monotonic() - started))
+        return results
+
     def test_concurrent_up(self):
         self.write("v1.sql", V1)
         self.write("v2.sql", self.slow_sql("slow", 1))
         self.write("v3.sql", "CREATE TABLE after_slow (id INTEGER);\n")
-        processes = [start(self.argv("up")) for _ in range(2)]
-        for process in processes:
-            self.addCleanup(stop_process, process)
-        outputs = [process.communicate(timeout=60) for process in processes]
-        for process, (stdout, stderr) in zip(processes, outputs):
-            self.assertEqual(process.returncode, EXIT_OK, "stdout:\n%s\nstderr:\n%s" % (stdout, stderr))
-        applied = sorted(self.applied_lines(outputs[0][1]) + self.applied_lines(outputs[1][1]))
-        self.assertEqual(applied, ["v1.sql", "v2.sql", "v3.sql"], outputs)
+        self.assertExit(self.migrate("up", "--target", "1"), EXIT_OK)
+        results = self.run_together([self.argv("up"), self.argv("up")])
+        for code, stdout, stderr, took in results:
+            # The second migrator waits for the first (--lock-timeout defaults to 60 s).
+            self.assertEqual(code, EXIT_OK, "after %.1f s\nstdout:\n%s\nstderr:\n%s" % (took, stdout, stderr))
+        applied = sorted(self.applied_lines(results[0][2]) + self.applied_lines(results[1][2]))
+        self.assertEqual(applied, ["v2.sql", "v3.sql"], results)
         self.assertEqual([row[:2] for row in self.history()], [("1", 1), ("2", 1), ("3", 1)])
         self.assertEqual(self.db.query("SELECT version, COUNT(*) FROM %s GROUP BY version ORDER BY version" % HISTORY),
                          [("1", "1"), ("2", "1"), ("3", "1")])
         self.assertTrue(self.db.table_exists("after_slow"))
         self.check_slow_table("slow")
+
+    def test_concurrent_up_on_a_new_database(self):
+        # A first deploy: several migrators start together on a database never used before.
+        self.write("v1.sql", V1)
+        self.write("v2.sql", V2)
+        failures = []
+        for attempt in range(self.NEW_DATABASE_ROUNDS):
+            database = self.make_database(attempt)
+            results = self.run_together([self.argv("up", db=database.url) for _ in range(4)])
+            for code, stdout, stderr, took in results:
+                if code != EXIT_OK:
+                    failures.append("round %d: exit %d after %.2f s: %s" % (attempt, code, took, stderr.strip()))
+            applied = sorted(line for result in results for line in self.applied_lines(result[2]))
+            if not failures:
+                self.assertEqual(applied, ["v1.sql", "v2.sql"], results)
+                self.assertEqual(database.query("SELECT version, COUNT(*) FROM %s GROUP BY version ORDER BY version"
+                                                % HISTORY), [("1", "1"), ("2", "1")])
+        self.assertEqual(failures, [], "%d of %d migrators failed" % (len(failures), 4 * self.NEW_DATABASE_ROUNDS))
 
     def test_killed_migrator(self):
         self.write("v1.sql", V1)
@@ -358,7 +394,9 @@ class MigrateScenarios:
         self.assertNotIn(("2", 1), [row[:2] for row in self.history()], "v2 finished before the kill")
         self.check_after_kill()
 
-        result = self.assertExit(self.migrate("up", timeout=90), EXIT_OK)
+        # The killed migrator's lock died with it (MySQL: with its connection, once the server
+        # notices): a new migrator gets it within --lock-timeout.
+        result = self.assertExit(self.migrate("up", "--lock-timeout", "30", timeout=90), EXIT_OK)
         self.assertIn("v3.sql", self.applied_lines(result.stderr))
         self.assertExit(self.migrate("validate"), EXIT_OK, stream="stdout")
         self.assertEqual(self.states(), [("1", "applied"), ("2", "applied"), ("3", "applied")])
@@ -367,21 +405,29 @@ class MigrateScenarios:
         self.check_slow_table("slow")
 
     def test_lock_timeout(self):
+        # A second migrator that cannot get the lock within --lock-timeout gives up with exit 5.
         self.write("v1.sql", V1)
-        self.assertExit(self.migrate("up"), EXIT_OK)
-        self.write("v2.sql", V2)
-        release = self.hold_migration_lock()
-        try:
-            started = time.monotonic()
-            result = self.migrate("up", "--lock-timeout", "1", timeout=60)
-            took = time.monotonic() - started
-        finally:
-            release()
-        self.assertExit(result, EXIT_LOCK_TIMEOUT, r"lock")
-        self.assertLess(took, 4.5, "--lock-timeout 1 waited %.1f s" % took)
-        self.assertEqual(self.states(), [("1", "applied"), ("2", "pending")])
-        # Once the lock is free, up goes through.
-        self.assertExit(self.migrate("up", "--lock-timeout", "1"), EXIT_OK, r"applied v2\.sql")
+        self.write("v2.sql", self.slow_sql("slow", 4))
+        self.write("v3.sql", "CREATE TABLE t3 (id INTEGER);\n")
+        first = start(self.argv("up"))
+        self.addCleanup(stop_process, first, False)
+        first_err = LineWatcher(first.stderr)
+        LineWatcher(first.stdout)
+        self.assertTrue(first_err.wait_for(r"migrate: applied v1\.sql", 30), first_err.text())
+        time.sleep(0.3)  # inside v2, holding the lock
+        started = time.monotonic()
+        second = self.migrate("up", "--lock-timeout", "1", timeout=60)
+        took = time.monotonic() - started
+        still_running = first.poll() is None
+        self.assertEqual(first.wait(timeout=60), EXIT_OK, first_err.finish())
+        self.assertTrue(still_running, "the first migrator finished before the second gave up; v2 is too fast")
+        detail = "after %.1f s: exit %d\nstderr:\n%s" % (took, second.returncode, second.stderr)
+        self.assertEqual(second.returncode, EXIT_LOCK_TIMEOUT, detail)
+        self.assertRegex(second.stderr, r"lock", detail)
+        self.assertLess(took, 3.5, "--lock-timeout 1 waited %.1f s" % took)
+        self.assertEqual(self.applied_lines(second.stderr), [])
+        self.assertEqual(self.states(), [("1", "applied"), ("2", "applied"), ("3", "applied")])
+        self.assertExit(self.migrate("up", "--lock-timeout", "1"), EXIT_OK, r"database is up to date")
 
     def test_baseline(self):
         self.write("v1.sql", V1)
@@ -514,38 +560,32 @@ class MigrateScenarios:
 
 class SqliteMigrateTest(MigrateScenarios, unittest.TestCase):
     engine = "sqlite"
-    ROWS_PER_SECOND = 2000000  # of the slow insert, roughly, on a build machine
+    SPINS_PER_SECOND = 5000000  # of the recursive CTE below, roughly, on a build machine
+    SLOW_ROWS = 100000
 
-    def make_database(self):
-        return SqliteDatabase(os.path.join(self.tmp, "db", "test.db"))
+    def make_database(self, name="test"):
+        return SqliteDatabase(os.path.join(self.tmp, "db-%s" % name, "test.db"))
 
     def slow_sql(self, table, seconds):
-        self.slow_rows = self.ROWS_PER_SECOND * seconds
-        return ("CREATE TABLE %s (x INTEGER, pad TEXT);\n"
-                "INSERT INTO %s (x, pad)\n"
+        # Many inserts, then a CPU-bound count that takes about `seconds` (without writing
+        # hundreds of MB).
+        return ("CREATE TABLE %s (x INTEGER);\n"
+                "INSERT INTO %s (x)\n"
                 "  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < %d)\n"
-                "  SELECT x, hex(randomblob(16)) FROM c;\n" % (table, table, self.slow_rows))
+                "  SELECT x FROM c;\n"
+                "INSERT INTO %s (x)\n"
+                "  WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < %d)\n"
+                "  SELECT -COUNT(*) FROM c;\n" % (table, table, self.SLOW_ROWS, table, self.SPINS_PER_SECOND * seconds))
 
     def check_slow_table(self, table):
-        self.assertEqual(self.db.query("SELECT COUNT(*), COUNT(DISTINCT x) FROM %s" % table),
-                         [(str(self.slow_rows), str(self.slow_rows))])
+        self.assertEqual(self.db.query("SELECT COUNT(*), COUNT(DISTINCT x), SUM(x > 0) FROM %s" % table),
+                         [(str(self.SLOW_ROWS + 1), str(self.SLOW_ROWS + 1), str(self.SLOW_ROWS))])
 
     def check_after_kill(self):
         # One transaction per migration: nothing of v2 is left behind.
         self.assertFalse(self.db.table_exists("slow"), "a killed SQLite migration left its table behind")
         self.assertEqual([row[:2] for row in self.history()], [("1", 1)])
         self.assertEqual(self.states(), [("1", "applied"), ("2", "pending"), ("3", "pending")])
-
-    def hold_migration_lock(self):
-        """Another writer holds SQLite's write lock until release() is called."""
-        import sqlite3
-        connection = sqlite3.connect(self.db.path, isolation_level=None)
-        connection.execute("BEGIN IMMEDIATE")
-
-        def release():
-            connection.rollback()
-            connection.close()
-        return release
 
     def engine_quotes(self):
         sql = ("INSERT INTO notes (id, body) VALUES (5, 'back\\slash; [bracket]'); /* ; */\n"
@@ -559,6 +599,27 @@ class SqliteMigrateTest(MigrateScenarios, unittest.TestCase):
         self.assertExit(self.migrate("validate"), EXIT_OK, stream="stdout")
         tables = self.db.query("SELECT name FROM sqlite_master") if os.path.exists(self.db.path) else []
         self.assertEqual(tables, [], "plan/status/validate wrote to a fresh database")
+
+    def test_new_database_waits_for_another_writer(self):
+        # Deterministically what two migrators starting together on a new database race
+        # into: while one holds the write lock (before the file is in WAL mode), the other
+        # opens it. It must wait for the lock (the busy timeout, --lock-timeout), not fail.
+        import sqlite3
+        os.makedirs(os.path.dirname(self.db.path), exist_ok=True)
+        writer = sqlite3.connect(self.db.path, isolation_level=None)
+        self.addCleanup(writer.close)
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("CREATE TABLE other (id INTEGER)")
+        self.write("v1.sql", V1)
+        process = start(self.argv("up"))
+        self.addCleanup(stop_process, process)
+        time.sleep(1)
+        early_exit = process.poll()
+        writer.execute("COMMIT")
+        stdout, stderr = process.communicate(timeout=60)
+        self.assertIsNone(early_exit, "up gave up while another connection held the write lock for 1 s:\n" + stderr)
+        self.assertEqual(process.returncode, EXIT_OK, stderr)
+        self.assertEqual(self.states(), [("1", "applied")])
 
     def test_trigger_with_compound_body(self):
         self.write("V1__notes.sql", """-- notes and their audit trail
@@ -625,7 +686,7 @@ class MysqlMigrateTest(MigrateScenarios, unittest.TestCase):
         else:
             cls.server = MysqlServer(url_file)
 
-    def make_database(self):
+    def make_database(self, name=None):
         if self.server_problem:
             self.fail(self.server_problem)
         database = self.server.create_database()
@@ -642,25 +703,6 @@ class MysqlMigrateTest(MigrateScenarios, unittest.TestCase):
     def check_after_kill(self):
         # MySQL committed statement 1 (CREATE TABLE) before the kill; nothing else of v2 ran.
         self.assertFalse(self.db.table_exists("after_slow"))
-
-    def hold_migration_lock(self):
-        """Another session holds the database's migration lock until release() is called."""
-        holder = self.server.interactive(self.db.name)
-        out = LineWatcher(holder.stdout)
-        LineWatcher(holder.stderr)
-        holder.stdin.write("SELECT GET_LOCK(CONCAT('strata_migrate:', DATABASE()), 0);\n")
-        holder.stdin.flush()
-        if not out.wait_for(r"^1$", 10):
-            stop_process(holder, False)
-            self.fail("could not take the migration lock: %r" % out.text())
-
-        def release():
-            holder.stdin.close()
-            try:
-                holder.wait(timeout=10)
-            finally:
-                stop_process(holder, False)
-        return release
 
     def engine_quotes(self):
         sql = ("INSERT INTO notes (id, body) VALUES (5, 'back\\'slash; \\\\ done'); # hash comment; it's\n"
