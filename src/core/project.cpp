@@ -332,22 +332,23 @@ FunctionConfig function_config(const Project& project, std::string_view function
   return found == project.functions.end() ? FunctionConfig{} : found->second;
 }
 
+namespace {
+
+[[noreturn]] void unknown_function(const Project& project, const std::string& json_path, const std::string& name) {
+  std::string where = project.file.string();
+  if (auto line = json_locator::line_of(project.source, json_path)) where.append(":").append(std::to_string(*line));
+  throw ProjectError(where + ": " + json_path + ": no function named '" + name + "' is built into this app");
+}
+
+}  // namespace
+
 void check_functions(const Project& project, const std::function<bool(std::string_view)>& exists) {
   for (const auto& [name, config] : project.functions) {
-    if (!exists(name)) {
-      std::string where = project.file.string();
-      if (auto line = json_locator::line_of(project.source, config.json_path)) where += ":" + std::to_string(*line);
-      throw ProjectError(where + ": " + config.json_path + ": no function named '" + name + "' is built into this app");
-    }
+    if (!exists(name)) unknown_function(project, config.json_path, name);
   }
   for (const Route& route : project.routes) {
     for (const RouteMethod& method : route.methods) {
-      if (!exists(method.function)) {
-        std::string where = project.file.string();
-        if (auto line = json_locator::line_of(project.source, method.json_path)) where += ":" + std::to_string(*line);
-        throw ProjectError(where + ": " + method.json_path + ": no function named '" + method.function +
-                           "' is built into this app");
-      }
+      if (!exists(method.function)) unknown_function(project, method.json_path, method.function);
     }
   }
 }

@@ -8,6 +8,7 @@
 
 #include "core/base64.hpp"
 #include "dataapi/api_error.hpp"
+#include "migrate/statement_splitter.hpp"
 
 namespace strata::dataapi {
 namespace {
@@ -95,6 +96,18 @@ void check_hinted(const std::string& name, const std::string& hint, const std::s
     throw ApiError::bad_request("Parameter " + name + " has an unknown typeHint " + hint +
                                 "; expected DATE, TIME, TIMESTAMP, DECIMAL, JSON or UUID");
   }
+  if (valid && (hint == "DATE" || hint == "TIMESTAMP")) {
+    // The pattern is not enough: 2024-13-45 is no date.
+    int year = std::stoi(text.substr(0, 4)), month = std::stoi(text.substr(5, 2)), day = std::stoi(text.substr(8, 2));
+    static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    valid = month >= 1 && month <= 12 && day >= 1 && day <= kDays[month - 1] && !(month == 2 && day == 29 && !leap);
+  }
+  if (valid && (hint == "TIME" || hint == "TIMESTAMP")) {
+    std::size_t at = hint == "TIME" ? 0 : 11;
+    valid = std::stoi(text.substr(at, 2)) < 24 && std::stoi(text.substr(at + 3, 2)) < 60 &&
+            std::stoi(text.substr(at + 6, 2)) < 60;
+  }
   if (!valid) throw ApiError::bad_request("Parameter " + name + " with typeHint " + hint + " must be " + expected);
 }
 
@@ -167,11 +180,29 @@ db::Parameters read_parameters(const Value* list, const std::string& where) {
 
 }  // namespace
 
+namespace {
+
+// Aurora Serverless v2's Data API runs one statement per call and says so.
+void require_one_statement(const std::string& sql) {
+  std::vector<migrate::Statement> statements;
+  try {
+    statements = migrate::split_statements(sql, migrate::Dialect::kMysql);
+  } catch (const std::runtime_error&) {
+    return;  // unbalanced quotes: let the database word the error
+  }
+  if (statements.size() > 1) {
+    throw ApiError(400, "ValidationException", "Multistatements aren't supported.");
+  }
+}
+
+}  // namespace
+
 ExecuteRequest read_execute(std::string_view body) {
   rapidjson::Document document = parse(body);
   ExecuteRequest request;
   request.target = read_target(document);
   request.sql = string_member(document, "sql", true);
+  require_one_statement(request.sql);
   request.parameters = read_parameters(member(document, "parameters"), "parameters");
   request.options.include_metadata = bool_member(document, "includeResultMetadata");
   request.continue_after_timeout = bool_member(document, "continueAfterTimeout");
@@ -201,6 +232,7 @@ BatchRequest read_batch(std::string_view body) {
   BatchRequest request;
   request.target = read_target(document);
   request.sql = string_member(document, "sql", true);
+  require_one_statement(request.sql);
   if (const Value* sets = member(document, "parameterSets")) {
     if (!sets->IsArray()) throw ApiError::bad_request("parameterSets must be a list of parameter lists");
     for (rapidjson::SizeType i = 0; i < sets->Size(); ++i) {

@@ -7,6 +7,7 @@
 #include "core/log.hpp"
 #include "dataapi/api_error.hpp"
 #include "dataapi/requests.hpp"
+#include "db/mysql_client.hpp"
 #include "core/request_id.hpp"
 #include "strata/json.hpp"
 
@@ -36,8 +37,16 @@ std::string new_transaction_id() {
   return id;
 }
 
+// The Data API's `database` member: MySQL's USE for this call; without it, the
+// URL's own database (which `selected` empty stands for).
 void select_database(db::Client& client, std::string& selected, const std::string& database) {
-  if (database.empty() || database == selected || client.engine() != "mysql") return;
+  if (database == selected || client.engine() != "mysql") return;
+  if (database.empty()) {
+    auto* mysql = dynamic_cast<db::MysqlClient*>(&client);
+    if (mysql) client.execute("USE `" + mysql->settings().database + "`");
+    selected.clear();
+    return;
+  }
   std::string quoted = "`";
   for (char c : database) quoted += c == '`' ? std::string("``") : std::string(1, c);
   client.execute("USE " + quoted + "`");

@@ -444,7 +444,7 @@ MysqlClient::CachedStatement* MysqlClient::prepare(std::string_view sql) {
   std::string keyword = first_keyword(text);
   cached->is_insert = keyword == "INSERT" || keyword == "REPLACE";
   cached->is_schema_change = keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP" || keyword == "RENAME" ||
-                             keyword == "TRUNCATE";
+                             keyword == "TRUNCATE" || keyword == "USE";
   return cache_.emplace(std::move(key), std::move(cached)).first->second.get();
 }
 
@@ -644,6 +644,8 @@ ResultSet MysqlClient::execute_text(std::string_view sql) {
 }
 
 ResultSet MysqlClient::run_text(std::string_view sql) {
+  // USE changes the database that cached statements' tables were resolved in.
+  if (first_keyword(sql) == "USE") schema_changed_ = true;
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) fail(mysql_errno(mysql_), mysql_error(mysql_));
   ResultSet result;
   bool first = true;

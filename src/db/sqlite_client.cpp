@@ -321,9 +321,11 @@ ResultSet SqliteClient::execute(std::string_view sql, const Parameters& paramete
     bool is_schema_change = keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP";
     if (!is_schema_change && keyword != "BEGIN" && keyword != "COMMIT" && keyword != "ROLLBACK") {
       result.number_of_records_updated = sqlite3_total_changes64(db_) - changes_before;
-      // Only an insert moves the last rowid (trigger inserts restore it when they end).
+      // An INSERT, or a statement that moved the last rowid (WITH ... INSERT; trigger
+      // inserts restore it when they end), generated the row.
       sqlite3_int64 rowid = sqlite3_last_insert_rowid(db_);
-      if (result.number_of_records_updated > 0 && rowid != rowid_before) {
+      bool inserted = keyword == "INSERT" || keyword == "REPLACE" || rowid != rowid_before;
+      if (result.number_of_records_updated > 0 && inserted) {
         result.generated_fields.emplace_back(static_cast<long long>(rowid));
       }
     }

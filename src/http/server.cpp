@@ -36,6 +36,9 @@ struct Server::State {
   ServerOptions options;
   Handler handler;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
+  // Accepting runs on a loop of its own, so that a connection never waits for a
+  // busy event loop (one running a slow database call) to be let in.
+  asio::io_context accept_context{1};
   std::optional<tcp::acceptor> acceptor;
   std::size_t next_context = 0;
   std::atomic<std::size_t> connections{0};
@@ -206,7 +209,7 @@ void Server::listen() {
   auto address = asio::ip::make_address(state_->options.host, error);
   if (error) {
     // A name such as localhost: take its first address.
-    tcp::resolver resolver(*state_->contexts[0]);
+    tcp::resolver resolver(state_->accept_context);
     auto results = resolver.resolve(state_->options.host, std::to_string(state_->options.port), error);
     if (error || results.empty()) {
       throw std::runtime_error("cannot listen on host '" + state_->options.host + "': " +
@@ -215,7 +218,7 @@ void Server::listen() {
     address = results.begin()->endpoint().address();
   }
   tcp::endpoint endpoint(address, state_->options.port);
-  auto& acceptor = state_->acceptor.emplace(*state_->contexts[0]);
+  auto& acceptor = state_->acceptor.emplace(state_->accept_context);
   acceptor.open(endpoint.protocol(), error);
   if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
   if (!error) acceptor.bind(endpoint, error);
@@ -252,7 +255,7 @@ void Server::run(const std::function<void(unsigned)>& on_thread_start) {
   if (!state_->acceptor) listen();
   accept_next(*state_);
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < state_->contexts.size(); ++i) {
+  for (unsigned i = 0; i < state_->contexts.size(); ++i) {
     threads.emplace_back([this, i, &on_thread_start] {
       this_thread_index = i;
       if (on_thread_start) on_thread_start(i);
@@ -260,18 +263,17 @@ void Server::run(const std::function<void(unsigned)>& on_thread_start) {
       state_->contexts[i]->run();
     });
   }
-  this_thread_index = 0;
-  if (on_thread_start) on_thread_start(0);
-  state_->contexts[0]->run();
+  state_->accept_context.run();
   for (auto& thread : threads) thread.join();
 }
 
 void Server::stop() {
-  asio::post(*state_->contexts[0], [this] {
+  asio::post(state_->accept_context, [this] {
     state_->stopped = true;
     beast::error_code ignored;
     if (state_->acceptor) state_->acceptor->close(ignored);
     for (auto& context : state_->contexts) context->stop();
+    state_->accept_context.stop();
   });
 }
 

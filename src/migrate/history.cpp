@@ -26,30 +26,44 @@ void ensure_history_table(db::Client& client) {
       " statement_hashes TEXT NOT NULL)");
 }
 
+namespace {
+
+constexpr const char* kColumns =
+    "SELECT installed_rank, version, description, script, checksum, installed_by, installed_on,"
+    " execution_time_us, success, statements_applied, statement_hashes FROM strata_schema_history";
+
+HistoryRow to_row(const db::Record& record) {
+  HistoryRow row;
+  row.installed_rank = record[0].as_long();
+  row.version = record[1].as_string();
+  row.description = record[2].as_string();
+  row.script = record[3].as_string();
+  row.checksum = record[4].as_string();
+  row.installed_by = record[5].as_string();
+  row.installed_on = record[6].as_string();
+  row.execution_time_us = record[7].as_long();
+  row.success = record[8].is_bool() ? record[8].as_bool() : record[8].as_long() != 0;
+  row.statements_applied = record[9].as_long();
+  row.statement_hashes = record[10].as_string();
+  return row;
+}
+
+}  // namespace
+
 std::vector<HistoryRow> read_history(db::Client& client) {
   if (!history_table_exists(client)) return {};
-  db::ResultSet result = client.execute(
-      "SELECT installed_rank, version, description, script, checksum, installed_by, installed_on,"
-      " execution_time_us, success, statements_applied, statement_hashes"
-      " FROM strata_schema_history ORDER BY installed_rank");
+  db::ResultSet result = client.execute(std::string(kColumns) + " ORDER BY installed_rank");
   std::vector<HistoryRow> rows;
   rows.reserve(result.records.size());
-  for (const db::Record& record : result.records) {
-    HistoryRow row;
-    row.installed_rank = record[0].as_long();
-    row.version = record[1].as_string();
-    row.description = record[2].as_string();
-    row.script = record[3].as_string();
-    row.checksum = record[4].as_string();
-    row.installed_by = record[5].as_string();
-    row.installed_on = record[6].as_string();
-    row.execution_time_us = record[7].as_long();
-    row.success = record[8].is_bool() ? record[8].as_bool() : record[8].as_long() != 0;
-    row.statements_applied = record[9].as_long();
-    row.statement_hashes = record[10].as_string();
-    rows.push_back(std::move(row));
-  }
+  for (const db::Record& record : result.records) rows.push_back(to_row(record));
   return rows;
+}
+
+std::optional<HistoryRow> read_latest(db::Client& client, const std::string& version) {
+  db::ResultSet result = client.execute(
+      std::string(kColumns) + " WHERE version = :version ORDER BY installed_rank DESC LIMIT 1", {{"version", version}});
+  if (result.records.empty()) return std::nullopt;
+  return to_row(result.records[0]);
 }
 
 void append_history(db::Client& client, const HistoryRow& row) {
@@ -76,6 +90,25 @@ std::int64_t delete_failed_rows(db::Client& client, const std::string& version) 
       .execute("DELETE FROM strata_schema_history WHERE version = :version AND success = :failed",
                {{"version", version}, {"failed", false}})
       .number_of_records_updated;
+}
+
+void update_failed_row(db::Client& client, const HistoryRow& row) {
+  client.execute(
+      "UPDATE strata_schema_history SET description = :description, script = :script, checksum = :checksum,"
+      " installed_by = :installed_by, installed_on = :installed_on, execution_time_us = :execution_time_us,"
+      " success = :success, statements_applied = :statements_applied, statement_hashes = :statement_hashes"
+      " WHERE version = :version AND success = :failed",
+      {{"description", row.description},
+       {"script", row.script},
+       {"checksum", row.checksum},
+       {"installed_by", row.installed_by},
+       {"installed_on", row.installed_on},
+       {"execution_time_us", row.execution_time_us},
+       {"success", row.success},
+       {"statements_applied", row.statements_applied},
+       {"statement_hashes", row.statement_hashes},
+       {"version", row.version},
+       {"failed", false}});
 }
 
 void update_checksum(db::Client& client, const std::string& version, const std::string& checksum) {

@@ -1,6 +1,7 @@
 #pragma once
 // The history table, strata_schema_history: one row per migration that ran (or failed).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,10 +35,14 @@ bool history_table_exists(db::Client& client);
 void ensure_history_table(db::Client& client);
 // Every row, in installed_rank order; none when the table does not exist.
 std::vector<HistoryRow> read_history(db::Client& client);
+// The newest row of `version`, if any: what a migrator checks under its lock.
+std::optional<HistoryRow> read_latest(db::Client& client, const std::string& version);
 // Appends a row; its installed_rank is one past the highest.
 void append_history(db::Client& client, const HistoryRow& row);
 // Removes the failed rows of `version` (a retry succeeded, or repair). Returns how many.
 std::int64_t delete_failed_rows(db::Client& client, const std::string& version);
+// Rewrites the failed (in-progress) row of row.version with `row`'s fields.
+void update_failed_row(db::Client& client, const HistoryRow& row);
 // Re-records the checksum of the successful row of `version`.
 void update_checksum(db::Client& client, const std::string& version, const std::string& checksum);
 

@@ -126,7 +126,12 @@ Migrator::Migrator(db::Client& client, const std::filesystem::path& directory, s
     : client_(client),
       directory_(directory),
       lock_timeout_(lock_timeout),
-      scripts_(discover_scripts(directory, client.engine())) {}
+      scripts_(discover_scripts(directory, client.engine())) {
+  if (client_.engine() == "sqlite") {
+    // SQLite's write lock is the migration lock: wait for it as long as asked.
+    client_.execute("PRAGMA busy_timeout = " + std::to_string(lock_timeout_.count() * 1000));
+  }
+}
 
 namespace {
 
@@ -285,49 +290,16 @@ std::vector<AppliedMigration> Migrator::up(const std::function<void(const Applie
 
 std::vector<Statement> Migrator::split(const MigrationScript& script) const {
   try {
-    return split_statements(script.content, dialect_of(client_));
+    // Split what the checksum covers: no BOM, \n line endings (so a CRLF checkout
+    // neither breaks MySQL's parser nor changes the statements' hashes).
+    return split_statements(normalize_script(script.content), dialect_of(client_));
   } catch (const std::runtime_error& error) {
     throw MigrationError((directory_ / script.file_name).string() + ": " + error.what());
   }
 }
 
-void Migrator::run_statements(const MigrationScript& script, const std::vector<Statement>& statements,
-                              std::size_t first, bool record_failure) {
-  for (std::size_t i = first; i < statements.size(); ++i) {
-    try {
-      client_.execute(statements[i].text);
-      if (lock_) lock_->check_connection();
-    } catch (const db::Error& error) {
-      std::string where = (directory_ / script.file_name).string() + ":" + std::to_string(statements[i].line);
-      if (lock_) lock_->check_held();
-      if (record_failure) {
-        HistoryRow row;
-        row.version = script.version.text();
-        row.description = script.description;
-        row.script = script.file_name;
-        row.checksum = script.checksum;
-        row.installed_by = installed_by();
-        row.installed_on = clock::sql_datetime(std::chrono::system_clock::now());
-        row.success = false;
-        row.statements_applied = static_cast<std::int64_t>(i);
-        row.statement_hashes = join_hashes(statements, i);
-        delete_failed_rows(client_, row.version);
-        append_history(client_, row);
-      }
-      throw MigrationError(where + ": migration " + script.version.text() + " failed at statement " +
-                           std::to_string(i + 1) + " of " + std::to_string(statements.size()) + ": " + error.what() +
-                           (record_failure && i > 0 ? " (statements 1 to " + std::to_string(i) +
-                                                          " were applied and stay applied: MySQL commits DDL at once; "
-                                                          "fix the failing statement and run up again to resume there)"
-                                                    : ""));
-    }
-  }
-}
-
-AppliedMigration Migrator::record_success(const MigrationScript& script, const std::vector<Statement>& statements,
-                                          std::chrono::steady_clock::time_point started) {
-  if (lock_) lock_->check_held();
-  auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+HistoryRow Migrator::history_row(const MigrationScript& script, const std::vector<Statement>& statements,
+                                 std::size_t applied, bool success) const {
   HistoryRow row;
   row.version = script.version.text();
   row.description = script.description;
@@ -335,28 +307,64 @@ AppliedMigration Migrator::record_success(const MigrationScript& script, const s
   row.checksum = script.checksum;
   row.installed_by = installed_by();
   row.installed_on = clock::sql_datetime(std::chrono::system_clock::now());
+  row.success = success;
+  row.statements_applied = static_cast<std::int64_t>(applied);
+  row.statement_hashes = join_hashes(statements, applied);
+  return row;
+}
+
+void Migrator::run_statements(const MigrationScript& script, const std::vector<Statement>& statements,
+                              std::size_t first, bool track_progress) {
+  for (std::size_t i = first; i < statements.size(); ++i) {
+    try {
+      client_.execute(statements[i].text);
+      if (lock_) lock_->check_connection();
+    } catch (const db::Error& error) {
+      std::string where = (directory_ / script.file_name).string() + ":" + std::to_string(statements[i].line);
+      throw MigrationError(where + ": migration " + script.version.text() + " failed at statement " +
+                           std::to_string(i + 1) + " of " + std::to_string(statements.size()) + ": " + error.what() +
+                           (track_progress && i > 0 ? " (statements 1 to " + std::to_string(i) +
+                                                          " were applied and stay applied: MySQL commits DDL at once; "
+                                                          "fix the failing statement and run up again to resume there)"
+                                                    : ""));
+    }
+    // The failed row follows the work, so a migrator killed here leaves a row to resume from.
+    if (track_progress && i + 1 < statements.size()) {
+      if (lock_) lock_->check_held();
+      update_failed_row(client_, history_row(script, statements, i + 1, false));
+    }
+  }
+}
+
+AppliedMigration Migrator::record_success(const MigrationScript& script, const std::vector<Statement>& statements,
+                                          std::chrono::steady_clock::time_point started, bool has_failed_row) {
+  if (lock_) lock_->check_held();
+  auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  HistoryRow row = history_row(script, statements, statements.size(), true);
   row.execution_time_us = took.count();
-  row.success = true;
-  row.statements_applied = static_cast<std::int64_t>(statements.size());
-  row.statement_hashes = join_hashes(statements, statements.size());
-  append_history(client_, row);
+  has_failed_row ? update_failed_row(client_, row) : append_history(client_, row);
   return {script.version.text(), script.file_name, statements.size(), took};
 }
 
 std::optional<AppliedMigration> Migrator::apply_in_transaction(const MigrationScript& script) {
   // BEGIN IMMEDIATE takes the write lock first: a second migrator waits here,
   // then sees the version recorded and skips it.
-  client_.execute("BEGIN IMMEDIATE");
+  try {
+    client_.execute("BEGIN IMMEDIATE");
+  } catch (const db::Error& error) {
+    if (error.kind() != db::ErrorKind::kBusy) throw;
+    throw LockTimeoutError("another migrator has held this database's write lock for more than " +
+                           std::to_string(lock_timeout_.count()) + " s; try again when it is done");
+  }
   try {
     std::optional<AppliedMigration> result;
-    const HistoryRow* latest = nullptr;
-    std::vector<HistoryRow> history = read_history(client_);
-    latest = latest_row(history, script.version.text());
+    // Only this version's row: reading the whole history per script would make up quadratic.
+    std::optional<HistoryRow> latest = read_latest(client_, script.version.text());
     if (!latest || !latest->success) {
       auto started = std::chrono::steady_clock::now();
       std::vector<Statement> statements = split(script);
       run_statements(script, statements, 0, false);
-      result = record_success(script, statements, started);
+      result = record_success(script, statements, started, false);
     }
     client_.commit();
     return result;
@@ -440,8 +448,7 @@ std::optional<AppliedMigration> Migrator::apply_pinned(const MigrationScript& sc
 }
 
 std::optional<AppliedMigration> Migrator::apply_resumable(const MigrationScript& script) {
-  std::vector<HistoryRow> history = read_history(client_);
-  const HistoryRow* latest = latest_row(history, script.version.text());
+  std::optional<HistoryRow> latest = read_latest(client_, script.version.text());
   if (latest && latest->success) return std::nullopt;
   auto started = std::chrono::steady_clock::now();
   std::vector<Statement> statements = split(script);
@@ -453,9 +460,14 @@ std::optional<AppliedMigration> Migrator::apply_resumable(const MigrationScript&
                 std::to_string(statements.size()));
     }
   }
-  run_statements(script, statements, first, true);
-  delete_failed_rows(client_, script.version.text());
-  return record_success(script, statements, started);
+  // Before the first statement runs, a failed row says where this attempt starts.
+  bool track_progress = statements.size() > 1;
+  if (track_progress && !latest) {
+    if (lock_) lock_->check_held();
+    append_history(client_, history_row(script, statements, first, false));
+  }
+  run_statements(script, statements, first, track_progress);
+  return record_success(script, statements, started, track_progress || latest.has_value());
 }
 
 }  // namespace strata::migrate

@@ -123,11 +123,14 @@ class Migrator {
   std::size_t resume_point(const MigrationScript& script, const std::vector<Statement>& statements,
                            const HistoryRow& failed) const;
   std::vector<Statement> split(const MigrationScript& script) const;
-  // Runs statements [first, end) of `script`; on failure records a failed row and throws.
+  // Runs statements [first, end) of `script`; throws MigrationError on failure. With
+  // `track_progress` the script's failed row is kept up to date after each statement.
   void run_statements(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t first,
-                      bool record_failure);
+                      bool track_progress);
   AppliedMigration record_success(const MigrationScript& script, const std::vector<Statement>& statements,
-                                  std::chrono::steady_clock::time_point started);
+                                  std::chrono::steady_clock::time_point started, bool has_failed_row);
+  HistoryRow history_row(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t applied,
+                         bool success) const;
 
   class MysqlLock;
 

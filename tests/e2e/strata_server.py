@@ -25,6 +25,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -115,7 +116,6 @@ class SqliteDatabase:
 
     def query(self, sql):
         """Rows as tuples of str (None for NULL), the same shape MysqlDatabase.query gives."""
-        import sqlite3
         connection = sqlite3.connect(self.path, timeout=10)
         try:
             return [tuple(None if value is None else str(value) for value in row)
@@ -257,7 +257,7 @@ class StrataServer:
         self.host = None
         self.port = None
         self.exit_code = None
-        self.function_pids = set()  # --lambda: the function processes seen, to check they all end
+        self.function_pids = {}  # --lambda: {pid: start time} of the function processes seen
         self._connection = None
         self._connection_used = False
 
@@ -286,6 +286,8 @@ class StrataServer:
             if match:
                 self.host = match.group(1).strip("[]")
                 self.port = int(match.group(2))
+                if self.lambda_mode:
+                    self._remember_children()
                 return self
             if self.process.poll() is not None:
                 self.exit_code = self.process.returncode
@@ -298,36 +300,43 @@ class StrataServer:
 
     def children(self):
         """The pids of the server's child processes (its function processes with --lambda)."""
+        return set(self._children())
+
+    @staticmethod
+    def _stat(pid):
+        """The fields of /proc/PID/stat after the command (state, ppid, ...), or None."""
+        try:
+            with open("/proc/%s/stat" % pid) as stat:
+                return stat.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+
+    def _children(self):
+        """{pid: start time} of the server's child processes; the start time tells a process
+        from a later one that reuses its pid."""
         if self.process is None:
-            return set()
-        pids = set()
+            return {}
+        found = {}
         for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open("/proc/%s/stat" % entry) as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            if int(fields[1]) == self.process.pid:  # fields: state, ppid, ...
-                pids.add(int(entry))
-        return pids
+            if entry.isdigit():
+                fields = self._stat(entry)
+                if fields and int(fields[1]) == self.process.pid:
+                    found[int(entry)] = fields[19]
+        return found
 
     def _remember_children(self):
-        self.function_pids |= self.children()
+        self.function_pids.update(self._children())
 
-    def _leftover_children(self, pids, timeout):
-        """Of `pids`, those still running after up to `timeout` s (zombies count as gone)."""
+    def _leftover_children(self, timeout):
+        """The remembered child processes still running after up to `timeout` s (zombies count
+        as gone, and so does a pid now of another process)."""
         deadline = time.monotonic() + timeout
         while True:
             alive = set()
-            for pid in pids:
-                try:
-                    with open("/proc/%d/stat" % pid) as stat:
-                        if stat.read().rsplit(")", 1)[1].split()[0] != "Z":
-                            alive.add(pid)
-                except OSError:
-                    pass
+            for pid, started in self.function_pids.items():
+                fields = self._stat(pid)
+                if fields and fields[19] == started and fields[0] != "Z":
+                    alive.add(pid)
             if not alive or time.monotonic() >= deadline:
                 return alive
             time.sleep(0.02)
@@ -354,11 +363,11 @@ class StrataServer:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-                self._kill_pids(self._leftover_children(self.function_pids, 0))
+                self._kill_pids(self._leftover_children(0))
                 raise AssertionError("server did not stop within %.0f s of SIGTERM; log:\n%s"
                                      % (STOP_TIMEOUT, self.log()))
         self.exit_code = process.returncode
-        leftover = self._leftover_children(self.function_pids, 2.0)
+        leftover = self._leftover_children(2.0)
         if leftover:
             self._kill_pids(leftover)
             raise AssertionError("function processes %s outlived the server; log:\n%s" % (sorted(leftover), self.log()))
@@ -375,7 +384,7 @@ class StrataServer:
             self.process.kill()
             self.process.wait()
         self.process = None
-        self._kill_pids(self._leftover_children(self.function_pids, 0))
+        self._kill_pids(self._leftover_children(0))
 
     def cleanup(self):
         self.kill()

@@ -247,6 +247,7 @@ class DatabaseOutageTest(ServerTestCase, unittest.TestCase):
                 if status == expected:
                     pending.pop(0)
                 else:
+                    self.assertEqual(status, 503, "%s %s after the restart: %s %r" % (method, path, status, data))
                     time.sleep(0.1)
             self.assertEqual(pending, [], "still failing %.0f s after the database came back: %r; log:\n%s"
                              % (RECOVERY, {(m, p): last.get((m, p)) for m, p, _, _ in pending}, server.log()[-3000:]))

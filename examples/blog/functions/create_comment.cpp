@@ -15,6 +15,7 @@ strata::Response create_comment(const strata::Request& request, strata::Context&
   if (!text || text->find_first_not_of(" \t\r\n") == std::string_view::npos) {
     throw strata::HttpError(400, "comment_text is required");
   }
+  if (blog::utf8_length(*text) > 65535) throw strata::HttpError(400, "comment_text must be at most 65535 characters");
   blog::require_post(context.db(), id);
   std::string now = blog::now_datetime();
   auto inserted = context.db().execute(

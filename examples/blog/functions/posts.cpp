@@ -37,11 +37,11 @@ std::string row_json(const strata::db::ResultSet& result, std::size_t row) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-namespace {
-
 std::size_t utf8_length(std::string_view text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
+
+namespace {
 
 std::optional<std::string> checked(const strata::json::Value& body, const char* field, std::size_t max_length,
                                    bool required) {

@@ -33,6 +33,9 @@ struct PostFields {
 // `require_all`, title and slug must be present (create); otherwise at least one field (update).
 PostFields read_post_fields(const strata::Request& request, bool require_all);
 
+// Characters (not bytes) in UTF-8 text.
+std::size_t utf8_length(std::string_view text);
+
 // The current UTC time as SQL DATETIME text.
 std::string now_datetime();
 

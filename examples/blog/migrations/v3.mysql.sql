@@ -7,3 +7,7 @@ ALTER TABLE users MODIFY id INTEGER NOT NULL AUTO_INCREMENT;
 ALTER TABLE posts MODIFY id INTEGER NOT NULL AUTO_INCREMENT;
 ALTER TABLE comments MODIFY id INTEGER NOT NULL AUTO_INCREMENT;
 SET FOREIGN_KEY_CHECKS = 1;
+-- The blog takes up to 65535 characters of description and comment (as it does on
+-- SQLite); a MySQL TEXT holds 65535 bytes, too few for multi-byte characters.
+ALTER TABLE posts MODIFY description MEDIUMTEXT;
+ALTER TABLE comments MODIFY comment_text MEDIUMTEXT;
