@@ -119,7 +119,10 @@ std::vector<std::pair<std::string, std::string>> sign(const SigningRequest& requ
     canonical_headers += name + ":" + joined + "\n";
     signed_headers += (signed_headers.empty() ? "" : ";") + name;
   }
-  std::string canonical_request = request.method + "\n" + encode_path(request.path) + "\n" +
+  // The request line carries the path encoded once; every service but S3 signs it
+  // encoded once more, as botocore does.
+  std::string canonical_path = service == "s3" ? encode_path(request.path) : encode_path(encode_path(request.path));
+  std::string canonical_request = request.method + "\n" + canonical_path + "\n" +
                                   canonical_query(request.query) + "\n" + canonical_headers + "\n" + signed_headers +
                                   "\n" + sha256_hex(request.payload);
   std::string scope = date + "/" + region + "/" + service + "/aws4_request";

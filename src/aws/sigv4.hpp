@@ -16,7 +16,7 @@ struct Credentials {
 
 struct SigningRequest {
   std::string method;  // POST
-  std::string path;    // /Execute (not yet encoded)
+  std::string path;    // /Execute, decoded (the request line sends it percent-encoded once)
   std::string query;   // a=1&b=2, as sent
   std::vector<std::pair<std::string, std::string>> headers;  // must include Host
   std::string payload;

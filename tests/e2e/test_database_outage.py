@@ -14,12 +14,12 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
 import time
 import unittest
+import uuid
 
 from strata_server import SOURCE_DIR, Mode, MysqlServer, ServerTestCase
 
@@ -149,7 +149,6 @@ class DatabaseOutageTest(ServerTestCase, unittest.TestCase):
             self.mariadb.restart()
         self.database = self.mariadb.server.create_database("outage_")
         self.addCleanup(self.drop_database)
-        self.slugs = 0
 
     def drop_database(self):
         if self.mariadb.running():
@@ -162,9 +161,9 @@ class DatabaseOutageTest(ServerTestCase, unittest.TestCase):
         server.close_connection()
         return server
 
-    def next_slug(self):
-        self.slugs += 1
-        return "outage-%d" % self.slugs
+    @staticmethod
+    def next_slug():
+        return "o-" + uuid.uuid4().hex[:12]  # unique, also from several threads
 
     def routes(self, post_id):
         """Requests of every route that all need the database, with valid input."""
@@ -267,6 +266,73 @@ class DatabaseOutageTest(ServerTestCase, unittest.TestCase):
 
     def test_outage_with_lambda(self):
         self.check_outage_and_recovery(lambda_mode=True)
+
+    def warm_every_connection(self, server):
+        """Requests on every route, many at once, so that every event loop (in-process) or
+        function process (--lambda) holds a database connection."""
+        for method, path, body, expected in self.routes(1):
+            if method == "POST" and path == "/posts":
+                calls = [lambda: timed_request(server, "POST", "/posts",
+                                               {"title": "Warm", "slug": self.next_slug()})[0]]
+            else:
+                calls = [lambda: timed_request(server, method, path, body)[0]]
+            statuses = self.burst(calls[0], count=6)
+            self.assertEqual(statuses, [expected] * 6, "%s %s" % (method, path))
+
+    def check_writes_on_connections_the_server_closed(self, server):
+        """Every connection the server holds is now closed by MySQL, the database is up: writes
+        first (a read that finds its connection gone is retried), each must simply succeed."""
+        requests = [
+            ("POST", "/posts", {"title": "After", "slug": self.next_slug()}, 201),
+            ("PUT", "/posts/1", {"description": "after"}, 200),
+            ("POST", "/posts/1/comments", {"comment_text": "after"}, 201),
+            ("DELETE", "/posts/999999", None, 404),
+        ]
+        answers = []
+        for _ in range(2):
+            for method, path, body, expected in requests:
+                if method == "POST" and path == "/posts":
+                    body = dict(body, slug=self.next_slug())
+                status, data, _, _ = timed_request(server, method, path, body)
+                answers.append((method, path, status, data[:100] if status != expected else expected))
+        self.assertEqual([a for a in answers if a[3] != a[2]], [],
+                         "the database is up, yet a write failed on a connection MySQL had closed before it; "
+                         "log:\n" + server.log()[-3000:])
+        for path in ("/posts", "/posts/1", "/posts/1/comments"):
+            status, data, _, _ = timed_request(server, "GET", path)
+            self.assertEqual(status, 200, "GET %s: %r" % (path, data))
+
+    def check_restart_between_requests(self, lambda_mode):
+        # A restart no request sees (a quick failover, a maintenance window): the connections
+        # serve holds are dead, the database is up.
+        server = self.start(lambda_mode)
+        self.warm_every_connection(server)
+        self.mariadb.stop()
+        self.mariadb.restart()
+        self.check_writes_on_connections_the_server_closed(server)
+        server.stop()
+
+    def test_restart_between_requests_in_process(self):
+        self.check_restart_between_requests(lambda_mode=False)
+
+    def test_restart_between_requests_with_lambda(self):
+        self.check_restart_between_requests(lambda_mode=True)
+
+    def check_idle_connections_closed_by_the_server(self, lambda_mode):
+        # MySQL closes a connection idle for wait_timeout (8 hours by default): a quiet night.
+        self.mariadb.server.client("SET GLOBAL wait_timeout = 2")
+        self.addCleanup(self.mariadb.server.client, "SET GLOBAL wait_timeout = DEFAULT")
+        server = self.start(lambda_mode)
+        self.warm_every_connection(server)
+        time.sleep(3.5)
+        self.check_writes_on_connections_the_server_closed(server)
+        server.stop()
+
+    def test_idle_connections_closed_by_the_server_in_process(self):
+        self.check_idle_connections_closed_by_the_server(lambda_mode=False)
+
+    def test_idle_connections_closed_by_the_server_with_lambda(self):
+        self.check_idle_connections_closed_by_the_server(lambda_mode=True)
 
     def check_requests_across_an_outage(self, lambda_mode):
         server = self.start(lambda_mode)
