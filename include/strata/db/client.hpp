@@ -1,6 +1,7 @@
 #pragma once
 // A connection to one database. Not thread-safe: each thread that queries holds
 // its own Client (the gateway gives every event loop one).
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +27,12 @@ class Client {
 
   // "sqlite" or "mysql": picks engine-specific migration variants.
   virtual std::string_view engine() const = 0;
+  // False when statements outside a transaction may run on different connections
+  // (the Data API): session state such as named locks and variables does not carry.
+  virtual bool keeps_session() const { return true; }
+  // Changes whenever the client reconnects (session state such as locks is then
+  // gone); constant for clients that never reconnect by themselves.
+  virtual std::uint64_t connection_generation() const { return 0; }
 };
 
 // Begins on construction; rolls back on destruction unless commit() was called.
