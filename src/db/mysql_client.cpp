@@ -4,6 +4,8 @@
 #include <mysqld_error.h>
 #include <errmsg.h>
 
+#include <poll.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -102,18 +104,12 @@ ColumnMetadata describe(const MYSQL_FIELD& field) {
       column.precision = 4;
       break;
     case MYSQL_TYPE_FLOAT:
-      column.type = jdbc::kReal;
-      column.type_name = "FLOAT";
-      column.is_signed = !is_unsigned;
-      column.precision = static_cast<int>(field.length);
-      column.scale = field.decimals >= 31 ? 0 : static_cast<int>(field.decimals);
-      break;
     case MYSQL_TYPE_DOUBLE:
-      column.type = jdbc::kDouble;
-      column.type_name = "DOUBLE";
+      column.type = field.type == MYSQL_TYPE_FLOAT ? jdbc::kReal : jdbc::kDouble;
+      column.type_name = field.type == MYSQL_TYPE_FLOAT ? "FLOAT" : "DOUBLE";
       column.is_signed = !is_unsigned;
       column.precision = static_cast<int>(field.length);
-      column.scale = field.decimals >= 31 ? 0 : static_cast<int>(field.decimals);
+      column.scale = field.decimals >= 31 ? 0 : static_cast<int>(field.decimals);  // 31: "not fixed"
       break;
     case MYSQL_TYPE_DECIMAL:
     case MYSQL_TYPE_NEWDECIMAL:
@@ -448,7 +444,16 @@ MysqlClient::CachedStatement* MysqlClient::prepare(std::string_view sql) {
   return cache_.emplace(std::move(key), std::move(cached)).first->second.get();
 }
 
+// An idle connection the server closed (a restart, wait_timeout) reads as ready:
+// nothing is in flight on it, so reconnecting before sending is safe for writes too.
+void MysqlClient::reconnect_if_closed() {
+  if (!mysql_ || in_transaction_) return;
+  pollfd descriptor{static_cast<int>(mysql_get_socket(mysql_)), POLLIN, 0};
+  if (::poll(&descriptor, 1, 0) > 0 && (descriptor.revents & (POLLIN | POLLHUP | POLLERR))) disconnect();
+}
+
 ResultSet MysqlClient::execute(std::string_view sql, const Parameters& parameters) {
+  reconnect_if_closed();
   if (!mysql_) connect();
   bool was_in_transaction = in_transaction_;
   try {
@@ -634,6 +639,7 @@ ResultSet MysqlClient::run_prepared(CachedStatement& cached, const Parameters& p
 }
 
 ResultSet MysqlClient::execute_text(std::string_view sql) {
+  reconnect_if_closed();
   if (!mysql_) connect();
   try {
     return run_text(sql);

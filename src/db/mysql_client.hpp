@@ -64,6 +64,7 @@ class MysqlClient final : public Client {
 
   void connect();
   void disconnect();
+  void reconnect_if_closed();
   ResultSet run(std::string_view sql, const Parameters& parameters);
   ResultSet run_text(std::string_view sql);
   ResultSet run_prepared(CachedStatement& cached, const Parameters& parameters);

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "core/base64.hpp"
+#include "core/database_error_response.hpp"
 #include "core/log.hpp"
 #include "core/request_id.hpp"
 #include "gateway/rest_request.hpp"
@@ -94,17 +95,9 @@ http::Response Gateway::run_in_process(const RouteMethod& method, Request&& requ
     return to_http_response(invoke_function(*function, request, context), version, keep_alive);
   } catch (const db::Error& error) {
     log::error("function " + method.function + " failed: database error: " + error.what());
-    switch (error.kind()) {
-      case db::ErrorKind::kUnavailable:
-        drop_client();  // reconnect on the next request
-        return http::json_error(503, "database unavailable", version, keep_alive);
-      case db::ErrorKind::kBusy:
-        return http::json_error(503, "database busy; try again", version, keep_alive);
-      case db::ErrorKind::kFull:
-        return http::json_error(507, "database is out of space", version, keep_alive);
-      default:
-        return http::json_error(500, "Internal server error", version, keep_alive);
-    }
+    if (error.kind() == db::ErrorKind::kUnavailable) drop_client();  // reconnect on the next request
+    if (auto response = database_error_response(error)) return to_http_response(std::move(*response), version, keep_alive);
+    return http::json_error(500, "Internal server error", version, keep_alive);
   } catch (const std::exception& error) {
     log::error("function " + method.function + " failed: " + error.what());
     return http::json_error(500, "Internal server error", version, keep_alive);

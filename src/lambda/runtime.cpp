@@ -8,6 +8,7 @@
 #include <thread>
 #include <typeinfo>
 
+#include "core/database_error_response.hpp"
 #include "core/log.hpp"
 #include "db/database.hpp"
 #include "http/client.hpp"
@@ -169,13 +170,18 @@ int run_runtime(const std::string& runtime_api) {
       } else {
         api.post(target + "/response", std::move(payload));
       }
+    } catch (const db::Error& error) {
+      log::error("function " + handler + " failed: database error: " + error.what());
+      if (error.kind() == db::ErrorKind::kUnavailable) client.reset();  // reconnect on the next invocation
+      // The same answer the in-process gateway gives; other database errors are the function's.
+      if (auto response = database_error_response(error)) {
+        api.post(target + "/response", to_response_json(*response));
+      } else {
+        api.post(target + "/error", error_json(error.what(), type_name_of_current_exception()), "Runtime.Unhandled");
+      }
     } catch (const std::exception& error) {
       std::string type = type_name_of_current_exception();
       log::error("function " + handler + " failed: " + type + ": " + error.what());
-      if (const auto* database_error = dynamic_cast<const db::Error*>(&error);
-          database_error && database_error->kind() == db::ErrorKind::kUnavailable) {
-        client.reset();  // reconnect on the next invocation
-      }
       api.post(target + "/error", error_json(error.what(), type), "Runtime.Unhandled");
     }
     log::set_request_id({});

@@ -66,6 +66,24 @@ std::optional<HistoryRow> read_latest(db::Client& client, const std::string& ver
   return to_row(result.records[0]);
 }
 
+namespace {
+
+// A row's fields as the named parameters of the statements below.
+db::Parameters row_parameters(const HistoryRow& row) {
+  return {{"version", row.version},
+          {"description", row.description},
+          {"script", row.script},
+          {"checksum", row.checksum},
+          {"installed_by", row.installed_by},
+          {"installed_on", row.installed_on},
+          {"execution_time_us", row.execution_time_us},
+          {"success", row.success},
+          {"statements_applied", row.statements_applied},
+          {"statement_hashes", row.statement_hashes}};
+}
+
+}  // namespace
+
 void append_history(db::Client& client, const HistoryRow& row) {
   client.execute(
       "INSERT INTO strata_schema_history (installed_rank, version, description, script, checksum, installed_by,"
@@ -73,16 +91,7 @@ void append_history(db::Client& client, const HistoryRow& row) {
       " SELECT COALESCE(MAX(installed_rank), 0) + 1, :version, :description, :script, :checksum, :installed_by,"
       " :installed_on, :execution_time_us, :success, :statements_applied, :statement_hashes"
       " FROM strata_schema_history",
-      {{"version", row.version},
-       {"description", row.description},
-       {"script", row.script},
-       {"checksum", row.checksum},
-       {"installed_by", row.installed_by},
-       {"installed_on", row.installed_on},
-       {"execution_time_us", row.execution_time_us},
-       {"success", row.success},
-       {"statements_applied", row.statements_applied},
-       {"statement_hashes", row.statement_hashes}});
+      row_parameters(row));
 }
 
 std::int64_t delete_failed_rows(db::Client& client, const std::string& version) {
@@ -98,17 +107,11 @@ void update_failed_row(db::Client& client, const HistoryRow& row) {
       " installed_by = :installed_by, installed_on = :installed_on, execution_time_us = :execution_time_us,"
       " success = :success, statements_applied = :statements_applied, statement_hashes = :statement_hashes"
       " WHERE version = :version AND success = :failed",
-      {{"description", row.description},
-       {"script", row.script},
-       {"checksum", row.checksum},
-       {"installed_by", row.installed_by},
-       {"installed_on", row.installed_on},
-       {"execution_time_us", row.execution_time_us},
-       {"success", row.success},
-       {"statements_applied", row.statements_applied},
-       {"statement_hashes", row.statement_hashes},
-       {"version", row.version},
-       {"failed", false}});
+      [&row] {
+        db::Parameters parameters = row_parameters(row);
+        parameters.push_back({"failed", false});
+        return parameters;
+      }());
 }
 
 void update_checksum(db::Client& client, const std::string& version, const std::string& checksum) {
