@@ -93,6 +93,18 @@ Credentials resolve_credentials() {
                          profile() + "' keys in " + shared.string() + " or " + config_path.string());
 }
 
+std::map<std::string, std::string> read_access_keys(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) throw CredentialsError(path + ": no such credentials file");
+  std::map<std::string, std::string> keys;
+  for (const auto& [profile_name, section] : read_ini(path)) {
+    auto id = section.find("aws_access_key_id");
+    auto secret = section.find("aws_secret_access_key");
+    if (id != section.end() && secret != section.end()) keys[id->second] = secret->second;
+  }
+  if (keys.empty()) throw CredentialsError(path + ": no profile has aws_access_key_id and aws_secret_access_key");
+  return keys;
+}
+
 std::optional<std::string> resolve_region() {
   for (const char* variable : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
     std::string region = environment(variable);

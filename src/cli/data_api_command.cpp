@@ -1,5 +1,6 @@
 #include "cli/data_api_command.hpp"
 
+#include "aws/credentials.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/stop_on_signal.hpp"
 #include "core/log.hpp"
@@ -15,6 +16,8 @@ struct DataApiOptions {
   std::vector<std::string> databases;
   unsigned threads = 0;
   unsigned transaction_idle_timeout = 180;
+  std::string auth = "none";
+  std::string credentials_file;
   bool quiet = false;
 };
 
@@ -40,6 +43,10 @@ int run_data_api(const DataApiOptions& options) {
   server_options.body_limit = 4 * 1024 * 1024;  // the Data API's request limit
   service_options.threads = 0;
   service_options.transaction_idle_timeout = std::chrono::seconds(options.transaction_idle_timeout);
+  if (options.auth == "sigv4") {
+    if (options.credentials_file.empty()) throw CLI::ValidationError("--auth sigv4", "needs --credentials FILE");
+    service_options.access_keys = aws::read_access_keys(options.credentials_file);
+  }
 
   std::unique_ptr<dataapi::Service> service;
   http::Server server(server_options, [&service](http::Request&& request, http::Reply reply) {
@@ -54,9 +61,12 @@ int run_data_api(const DataApiOptions& options) {
     served += (served.empty() ? "" : ", ") + (arn.empty() ? std::string("every ARN") : arn) + " -> " +
               db::open_database(url)->description();
   }
-  log::notice("data-api: listening on http://" + host + ":" + std::to_string(server.port()) + " (" + served +
-              "); no request signing checked, so it answers loopback clients only unless told otherwise");
-  if (options.host != "127.0.0.1" && options.host != "::1" && options.host != "localhost") {
+  bool signed_only = !service_options.access_keys.empty();
+  log::notice("data-api: listening on http://" + host + ":" + std::to_string(server.port()) + " (" + served + "); " +
+              (signed_only ? "every request must be SigV4-signed by one of " +
+                                 std::to_string(service_options.access_keys.size()) + " access keys"
+                           : "no request signing checked, so it answers loopback clients only unless told otherwise"));
+  if (!signed_only && options.host != "127.0.0.1" && options.host != "::1" && options.host != "localhost") {
     log::warn("data-api: listening on " + options.host + ", reachable from other machines, with no authentication");
   }
   StopOnSignal stop_on_signal(server, "data-api");
@@ -80,6 +90,11 @@ void add_data_api_command(CLI::App& app, int& exit_code) {
   command->add_option("--transaction-idle-timeout", options->transaction_idle_timeout,
                       "Seconds after which an idle transaction is rolled back")
       ->capture_default_str();
+  command->add_option("--auth", options->auth, "none, or sigv4: refuse requests not signed by a key of --credentials")
+      ->check(CLI::IsMember({"none", "sigv4"}))
+      ->capture_default_str();
+  command->add_option("--credentials", options->credentials_file,
+                      "With --auth sigv4: an AWS shared-credentials file whose profiles' keys may sign requests");
   command->add_flag("--quiet", options->quiet, "No request log");
   command->callback([options, &exit_code] { exit_code = run_data_api(*options); });
 }

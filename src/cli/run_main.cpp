@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "aws/credentials.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/project.hpp"
 #include "db/database.hpp"
@@ -45,6 +46,8 @@ int run_main(const std::function<int()>& body) {
     return fail(error, kExitValidation);
   } catch (const migrate::ScriptError& error) {
     return fail(error, kExitValidation);
+  } catch (const aws::CredentialsError& error) {
+    return fail(error, kExitUsage);
   } catch (const std::exception& error) {
     return fail(error, kExitError);
   }

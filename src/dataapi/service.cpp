@@ -4,6 +4,7 @@
 #include <random>
 #include <set>
 
+#include "aws/signature_check.hpp"
 #include "core/log.hpp"
 #include "dataapi/api_error.hpp"
 #include "dataapi/requests.hpp"
@@ -391,6 +392,14 @@ void Service::handle(http::Request&& request, http::Reply reply) {
   auto started = std::chrono::steady_clock::now();
   http::Response response;
   try {
+    if (!options_.access_keys.empty()) {
+      std::vector<std::pair<std::string, std::string>> headers;
+      for (const auto& field : request) headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      if (auto failure = aws::check_signature(std::string(request.method_string()), std::string(request.target()), headers,
+                                              request.body(), options_.access_keys)) {
+        throw ApiError(403, failure->type, failure->message);
+      }
+    }
     response = dispatch(request);
   } catch (const ApiError& error) {
     response = error_response(error, version, keep_alive);

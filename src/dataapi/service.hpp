@@ -23,6 +23,8 @@ struct ServiceOptions {
   unsigned threads = 1;
   std::chrono::seconds transaction_idle_timeout{180};
   std::size_t max_response_bytes = 1024 * 1024;
+  // With keys, every request must carry a valid SigV4 signature by one of them.
+  std::map<std::string, std::string> access_keys;
 };
 
 class Service {

@@ -189,5 +189,103 @@ class BlogThroughDataApiTest(unittest.TestCase):
         self.assertNotIn("secret-for-the-test", self.server.log())
 
 
+class SignedDataApiTest(unittest.TestCase):
+    """`strata data-api --auth sigv4 --credentials FILE`: only requests signed by a key of
+    the file are served, with the errors AWS answers; Strata's own client signs right."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.workdir = tempfile.mkdtemp(prefix="strata-dataapi-auth-")
+        cls.credentials = os.path.join(cls.workdir, "credentials")
+        with open(cls.credentials, "w") as out:
+            out.write("[default]\naws_access_key_id = AKIDLOCALTEST\naws_secret_access_key = the-local-secret\n"
+                      "[other]\naws_access_key_id = AKIDSECOND\naws_secret_access_key = second-secret\n")
+        log_path = os.path.join(cls.workdir, "data-api.log")
+        cls.log = open(log_path, "wb")
+        # MariaDB behind it: the Data API client speaks to Aurora MySQL.
+        cls.mysql = shared_mysql_server().create_database("dataapi_signed_")
+        cls.process = subprocess.Popen([built("STRATA_TOOL_BIN", "src", "strata"), "data-api", "--port", "0", "--db",
+                                        cls.mysql.url, "--auth", "sigv4",
+                                        "--credentials", cls.credentials],
+                                       stdin=subprocess.DEVNULL, stdout=cls.log, stderr=cls.log)
+        deadline = time.monotonic() + 10
+        cls.port = None
+        while time.monotonic() < deadline and cls.port is None:
+            with open(log_path) as log:
+                cls.start_line = log.read()
+            match = re.search(r"listening on http://127\.0\.0\.1:(\d+)", cls.start_line)
+            cls.port = match and match.group(1)
+            time.sleep(0.02)
+        if not cls.port:
+            cls.tearDownClass()
+            raise AssertionError("strata data-api --auth sigv4 did not start")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.process.terminate()
+        cls.process.wait(timeout=10)
+        cls.log.close()
+        cls.mysql.drop()
+
+    def client(self, key, secret):
+        try:
+            import boto3
+        except ImportError:
+            raise AssertionError("boto3 is missing: run scripts/install-deps.sh --test")
+        return boto3.client("rds-data", endpoint_url="http://127.0.0.1:%s" % self.port, region_name="eu-west-1",
+                            aws_access_key_id=key, aws_secret_access_key=secret)
+
+    def execute(self, key, secret):
+        import botocore.exceptions
+        try:
+            return self.client(key, secret).execute_statement(resourceArn=CLUSTER_ARN, secretArn=SECRET_ARN,
+                                                              sql="SELECT 1 AS one")["records"]
+        except botocore.exceptions.ClientError as error:
+            return error.response["Error"]["Code"], error.response["ResponseMetadata"]["HTTPStatusCode"]
+
+    def test_the_start_line_says_requests_must_be_signed(self):
+        self.assertIn("must be SigV4-signed", self.start_line)
+
+    def test_a_key_of_the_file_is_served(self):
+        self.assertEqual(self.execute("AKIDLOCALTEST", "the-local-secret"), [[{"longValue": 1}]])
+        self.assertEqual(self.execute("AKIDSECOND", "second-secret"), [[{"longValue": 1}]])
+
+    def test_a_wrong_secret_is_an_invalid_signature(self):
+        self.assertEqual(self.execute("AKIDLOCALTEST", "not-the-secret"), ("InvalidSignatureException", 403))
+
+    def test_an_unknown_key_is_unrecognized(self):
+        self.assertEqual(self.execute("AKIDSOMEONEELSE", "the-local-secret"), ("UnrecognizedClientException", 403))
+
+    def test_an_unsigned_request_is_refused(self):
+        import http.client
+        connection = http.client.HTTPConnection("127.0.0.1", int(self.port), timeout=10)
+        connection.request("POST", "/Execute", body=json.dumps({"resourceArn": CLUSTER_ARN, "secretArn": SECRET_ARN,
+                                                                "sql": "SELECT 1"}))
+        response = connection.getresponse()
+        body = json.loads(response.read())
+        self.assertEqual((response.status, response.getheader("x-amzn-ErrorType"), body["__type"]),
+                         (403, "MissingAuthenticationTokenException", "MissingAuthenticationTokenException"))
+
+    def test_strata_signs_as_the_server_checks(self):
+        url = "data-api://%s?secret=%s&database=%s&endpoint=http://127.0.0.1:%s" % (
+            CLUSTER_ARN, urllib.parse.quote(SECRET_ARN, safe=""), self.mysql.name, self.port)
+        tool = built("STRATA_TOOL_BIN", "src", "strata")
+        migrations = os.path.join(self.workdir, "migrations")
+        os.makedirs(migrations, exist_ok=True)
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDLOCALTEST", AWS_SECRET_ACCESS_KEY="the-local-secret",
+                   AWS_REGION="eu-west-1")
+        env.pop("AWS_SESSION_TOKEN", None)
+        good = subprocess.run([tool, "migrate", "--db", url, "--dir", migrations, "status", "--json"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+        self.assertEqual(good.returncode, 0, good.stderr)
+        self.assertEqual(json.loads(good.stdout), [])
+        env["AWS_SECRET_ACCESS_KEY"] = "not-the-secret"
+        bad = subprocess.run([tool, "migrate", "--db", url, "--dir", migrations, "status"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn("InvalidSignatureException", bad.stderr)
+        self.assertNotIn("not-the-secret", bad.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
