@@ -77,24 +77,12 @@ class Migrator::MysqlLock {
     }
   }
 
-  // A dropped connection loses the lock while another migrator may take it; the
-  // client reconnects by itself for reads. Nothing may run or be recorded then.
-  // Throws MigrationError.
-  void check_connection() const {
+  // A dropped connection loses the lock (the server releases it with the
+  // connection) while another migrator may take it; the client reconnects by
+  // itself for reads. Same connection, same lock: nothing may run or be recorded
+  // once it changed. Throws MigrationError.
+  void check_held() const {
     if (client_.connection_generation() != generation_) lost();
-  }
-
-  void check_held() {
-    check_connection();
-    bool held = false;
-    try {
-      auto result = client_.execute("SELECT IS_USED_LOCK(" + std::string(kName) + ") = CONNECTION_ID()");
-      const db::Field& owner = result.records.at(0).at(0);
-      held = !owner.is_null() && (owner.is_bool() ? owner.as_bool() : owner.as_long() == 1);
-    } catch (const db::Error&) {
-      held = false;
-    }
-    if (!held) lost();
   }
 
  private:
@@ -269,6 +257,8 @@ std::vector<AppliedMigration> Migrator::up(const std::function<void(const Applie
   refuse_on_problems(validate());
   std::vector<HistoryRow> history = read_history(client_);
   std::optional<Version> baseline = baseline_version(history);
+  latest_rows_.clear();
+  for (const HistoryRow& row : history) latest_rows_[row.version] = row;
   for (const MigrationStatus& entry : status()) {
     if (entry.state == State::kMissing) {
       log::info("migrate: version " + entry.version + " is recorded as applied but no script has it; the database is "
@@ -314,11 +304,11 @@ HistoryRow Migrator::history_row(const MigrationScript& script, const std::vecto
 }
 
 void Migrator::run_statements(const MigrationScript& script, const std::vector<Statement>& statements,
-                              std::size_t first, bool track_progress) {
+                              std::size_t first, bool track_progress, bool& has_row) {
   for (std::size_t i = first; i < statements.size(); ++i) {
     try {
       client_.execute(statements[i].text);
-      if (lock_) lock_->check_connection();
+      if (lock_) lock_->check_held();
     } catch (const db::Error& error) {
       std::string where = (directory_ / script.file_name).string() + ":" + std::to_string(statements[i].line);
       throw MigrationError(where + ": migration " + script.version.text() + " failed at statement " +
@@ -331,7 +321,9 @@ void Migrator::run_statements(const MigrationScript& script, const std::vector<S
     // The failed row follows the work, so a migrator killed here leaves a row to resume from.
     if (track_progress && i + 1 < statements.size()) {
       if (lock_) lock_->check_held();
-      update_failed_row(client_, history_row(script, statements, i + 1, false));
+      HistoryRow progress = history_row(script, statements, i + 1, false);
+      has_row ? update_failed_row(client_, progress) : append_history(client_, progress);
+      has_row = true;
     }
   }
 }
@@ -363,7 +355,8 @@ std::optional<AppliedMigration> Migrator::apply_in_transaction(const MigrationSc
     if (!latest || !latest->success) {
       auto started = std::chrono::steady_clock::now();
       std::vector<Statement> statements = split(script);
-      run_statements(script, statements, 0, false);
+      bool has_row = false;
+      run_statements(script, statements, 0, false, has_row);
       result = record_success(script, statements, started, false);
     }
     client_.commit();
@@ -448,7 +441,9 @@ std::optional<AppliedMigration> Migrator::apply_pinned(const MigrationScript& sc
 }
 
 std::optional<AppliedMigration> Migrator::apply_resumable(const MigrationScript& script) {
-  std::optional<HistoryRow> latest = read_latest(client_, script.version.text());
+  // Under the lock the history read at the start of up stays true: no query per script.
+  std::optional<HistoryRow> latest;
+  if (auto found = latest_rows_.find(script.version.text()); found != latest_rows_.end()) latest = found->second;
   if (latest && latest->success) return std::nullopt;
   auto started = std::chrono::steady_clock::now();
   std::vector<Statement> statements = split(script);
@@ -460,14 +455,9 @@ std::optional<AppliedMigration> Migrator::apply_resumable(const MigrationScript&
                 std::to_string(statements.size()));
     }
   }
-  // Before the first statement runs, a failed row says where this attempt starts.
-  bool track_progress = statements.size() > 1;
-  if (track_progress && !latest) {
-    if (lock_) lock_->check_held();
-    append_history(client_, history_row(script, statements, first, false));
-  }
-  run_statements(script, statements, first, track_progress);
-  return record_success(script, statements, started, track_progress || latest.has_value());
+  bool has_row = latest.has_value();
+  run_statements(script, statements, first, statements.size() > 1, has_row);
+  return record_success(script, statements, started, has_row);
 }
 
 }  // namespace strata::migrate

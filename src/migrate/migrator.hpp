@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -125,8 +126,9 @@ class Migrator {
   std::vector<Statement> split(const MigrationScript& script) const;
   // Runs statements [first, end) of `script`; throws MigrationError on failure. With
   // `track_progress` the script's failed row is kept up to date after each statement.
+  // `has_row` says whether the script has a failed row already (and becomes true once one is written).
   void run_statements(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t first,
-                      bool track_progress);
+                      bool track_progress, bool& has_row);
   AppliedMigration record_success(const MigrationScript& script, const std::vector<Statement>& statements,
                                   std::chrono::steady_clock::time_point started, bool has_failed_row);
   HistoryRow history_row(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t applied,
@@ -138,6 +140,7 @@ class Migrator {
   std::filesystem::path directory_;
   std::chrono::seconds lock_timeout_;
   std::unique_ptr<MysqlLock> lock_;  // held during up and repair on MySQL
+  std::map<std::string, HistoryRow> latest_rows_;  // by version, as up read them under the lock
   std::vector<MigrationScript> scripts_;
 };
 
