@@ -8,7 +8,7 @@ build_packages=(
   libboost1.74-dev libssl-dev libsqlite3-dev libmariadb-dev rapidjson-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-test_packages=(python3 curl wrk sqlite3 mariadb-server mariadb-client)
+test_packages=(python3 curl wrk sqlite3 mariadb-server mariadb-client openssl)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then wanted+=("${test_packages[@]}"); fi

@@ -31,12 +31,17 @@ user_args=()
 if [ "$(id -u)" = 0 ]; then user_args=(--user=root); fi
 mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal \
   "${user_args[@]}" >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
+# A self-signed certificate, so that tests can ask for TLS (?ssl=required) and see a
+# certificate that verification must refuse (?ssl=verify).
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=strata-test-mariadb" \
+  -keyout "$dir/server-key.pem" -out "$dir/server-cert.pem" >/dev/null 2>&1
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # setsid: the server must outlive the CTest fixture step that started it.
 setsid mariadbd --no-defaults --datadir="$dir/data" --port="$port" --bind-address=127.0.0.1 \
   --skip-name-resolve --socket="$sock" --pid-file="$dir/mariadbd.pid" "${user_args[@]}" \
   --innodb-buffer-pool-size=64M --innodb-log-file-size=48M --innodb-flush-log-at-trx-commit=2 \
   --max-connections=500 --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+  --ssl-cert="$dir/server-cert.pem" --ssl-key="$dir/server-key.pem" \
   </dev/null >"$dir/server.log" 2>&1 &
 for _ in $(seq 300); do
   if mariadb --no-defaults --socket="$sock" -uroot -e 'SELECT 1' >/dev/null 2>&1; then break; fi
