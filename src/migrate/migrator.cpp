@@ -245,11 +245,33 @@ std::vector<PlannedMigration> Migrator::plan(const std::optional<Version>& targe
 
 std::vector<AppliedMigration> Migrator::up(const std::function<void(const AppliedMigration&)>& on_applied,
                                            const std::optional<Version>& target) {
+  if (client_.engine() == "sqlite" || client_.keeps_session()) return run_up(on_applied, target);
+  // The Data API: calls share no session, but a transaction pins one connection.
+  // One for the whole run lets the migration lock be held and a script's session
+  // settings (SET FOREIGN_KEY_CHECKS = 0) hold; MySQL commits the DDL as it goes.
+  client_.begin();
+  try {
+    auto applied = run_up(on_applied, target);
+    client_.commit();
+    return applied;
+  } catch (const MigrationError&) {
+    client_.commit();  // keep the failed row
+    throw;
+  } catch (...) {
+    try {
+      client_.rollback();
+    } catch (const db::Error&) {
+      // The transaction is gone with its connection.
+    }
+    throw;
+  }
+}
+
+std::vector<AppliedMigration> Migrator::run_up(const std::function<void(const AppliedMigration&)>& on_applied,
+                                               const std::optional<Version>& target) {
   ensure_history_table(client_);
   bool transactional_ddl = client_.engine() == "sqlite";
-  // Without a session of its own (the Data API) no named lock can be held; the
-  // caller serializes (CloudFormation runs one update of a stack at a time).
-  if (!transactional_ddl && client_.keeps_session()) lock_ = std::make_unique<MysqlLock>(client_, lock_timeout_);
+  if (!transactional_ddl) lock_ = std::make_unique<MysqlLock>(client_, lock_timeout_);
   struct Release {
     std::unique_ptr<MysqlLock>& lock;
     ~Release() { lock.reset(); }
@@ -269,7 +291,7 @@ std::vector<AppliedMigration> Migrator::up(const std::function<void(const Applie
   for (const MigrationScript& script : scripts_) {
     if (target && *target < script.version) break;
     if (baseline && script.version <= *baseline) continue;
-    std::optional<AppliedMigration> result = transactional_ddl ? apply_in_transaction(script) : apply_pinned(script);
+    std::optional<AppliedMigration> result = transactional_ddl ? apply_in_transaction(script) : apply_resumable(script);
     if (result) {
       if (on_applied) on_applied(*result);
       applied.push_back(std::move(*result));
@@ -385,6 +407,7 @@ std::size_t Migrator::resume_point(const MigrationScript& script, const std::vec
 
 std::vector<std::string> Migrator::repair() {
   ensure_history_table(client_);
+  // (Through the Data API, without a session, repair runs unlocked: it only rewrites history rows.)
   if (client_.engine() != "sqlite" && client_.keeps_session()) lock_ = std::make_unique<MysqlLock>(client_, lock_timeout_);
   struct Release {
     std::unique_ptr<MysqlLock>& lock;
@@ -420,24 +443,6 @@ void Migrator::baseline(const Version& version) {
   row.installed_on = clock::sql_datetime(std::chrono::system_clock::now());
   row.success = true;
   append_history(client_, row);
-}
-
-std::optional<AppliedMigration> Migrator::apply_pinned(const MigrationScript& script) {
-  if (client_.keeps_session()) return apply_resumable(script);
-  // A transaction pins the statements to one connection, so that session
-  // settings a script makes (SET FOREIGN_KEY_CHECKS = 0) hold for the rest of it.
-  client_.begin();
-  try {
-    auto result = apply_resumable(script);
-    client_.commit();
-    return result;
-  } catch (const MigrationError&) {
-    client_.commit();  // keep the failed row; MySQL DDL has committed anyway
-    throw;
-  } catch (...) {
-    client_.rollback();
-    throw;
-  }
 }
 
 std::optional<AppliedMigration> Migrator::apply_resumable(const MigrationScript& script) {

@@ -118,8 +118,9 @@ class Migrator {
   void refuse_on_problems(const std::vector<Problem>& problems) const;
   std::optional<AppliedMigration> apply_in_transaction(const MigrationScript& script);
   std::optional<AppliedMigration> apply_resumable(const MigrationScript& script);
-  // apply_resumable on one connection, also through executors without sessions.
-  std::optional<AppliedMigration> apply_pinned(const MigrationScript& script);
+  // up's work, once the client keeps one session (up pins one for the Data API).
+  std::vector<AppliedMigration> run_up(const std::function<void(const AppliedMigration&)>& on_applied,
+                                       const std::optional<Version>& target);
   // Where a failed MySQL migration resumes; throws MigrationError if what ran has changed.
   std::size_t resume_point(const MigrationScript& script, const std::vector<Statement>& statements,
                            const HistoryRow& failed) const;

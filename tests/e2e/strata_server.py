@@ -84,7 +84,8 @@ MYSQL_URL_FILE_VARIABLE = "STRATA_TEST_MYSQL_URL_FILE"
 
 
 class Mode(collections.namedtuple("Mode", "engine lambda_")):
-    """engine: "sqlite" or "mysql"; lambda_: serve with --lambda."""
+    """engine: "sqlite", "mysql", or "dataapi" (MariaDB behind `strata data-api`, reached
+    with --db data-api://...); lambda_: serve with --lambda."""
 
     @property
     def name(self):
@@ -95,8 +96,8 @@ def e2e_mode():
     """The Mode that STRATA_E2E_DB and STRATA_E2E_LAMBDA name (default: sqlite, in-process).
     A value it does not know is an error, never a silent default."""
     engine = os.environ.get(DB_VARIABLE, "").strip().lower() or "sqlite"
-    if engine not in ("sqlite", "mysql"):
-        raise RuntimeError("%s=%r: expected sqlite or mysql" % (DB_VARIABLE, os.environ[DB_VARIABLE]))
+    if engine not in ("sqlite", "mysql", "dataapi"):
+        raise RuntimeError("%s=%r: expected sqlite, mysql or dataapi" % (DB_VARIABLE, os.environ[DB_VARIABLE]))
     flag = os.environ.get(LAMBDA_VARIABLE, "").strip().lower() or "0"
     if flag not in ("0", "1", "false", "true", "no", "yes"):
         raise RuntimeError("%s=%r: expected 0 or 1" % (LAMBDA_VARIABLE, os.environ[LAMBDA_VARIABLE]))
@@ -207,6 +208,61 @@ def shared_mysql_server():
             raise RuntimeError("%s=%s: no such file (did the mariadb fixture start?)" % (MYSQL_URL_FILE_VARIABLE, url_file))
         _shared_mysql_server = MysqlServer.from_url_file(url_file)
     return _shared_mysql_server
+
+
+DATA_API_CLUSTER_ARN = "arn:aws:rds:us-east-1:123456789012:cluster:e2e"
+DATA_API_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:e2e"
+# What the blog signs its Data API calls with (the local server checks no signatures).
+DATA_API_ENV = {"AWS_ACCESS_KEY_ID": "AKIDE2E", "AWS_SECRET_ACCESS_KEY": "e2e-secret", "AWS_REGION": "us-east-1"}
+
+
+class DataApiDatabase:
+    """A fresh MySQL database behind its own `strata data-api` server; `url` is the
+    data-api:// URL the blog takes. The statements still run on MariaDB (engine mysql)."""
+    engine = "mysql"
+
+    def __init__(self, mysql_database):
+        self.mysql = mysql_database
+        self.name = mysql_database.name
+        tool = os.environ.get("STRATA_TOOL_BIN") or os.path.abspath(os.path.join(HERE, "..", "..", "build", "src", "strata"))
+        self.workdir = tempfile.mkdtemp(prefix="strata-e2e-dataapi-")
+        self.log_path = os.path.join(self.workdir, "data-api.log")
+        with open(self.log_path, "wb") as log:
+            # The local server runs each call on one of its event loops, and a migrator waiting
+            # for the migration lock holds one: room for the servers the suite starts at once.
+            self.process = subprocess.Popen([tool, "data-api", "--port", "0", "--quiet", "--threads", "8",
+                                             "--db", mysql_database.url],
+                                            stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        deadline = time.monotonic() + START_TIMEOUT
+        port = None
+        while port is None and time.monotonic() < deadline:
+            with open(self.log_path) as log:
+                match = LISTENING.search(log.read())
+            port = match and match.group(2)
+            if port is None and self.process.poll() is not None:
+                break
+            time.sleep(0.01)
+        if port is None:
+            self.drop()
+            raise AssertionError("strata data-api did not start; log:\n" + open(self.log_path).read())
+        endpoint = "http://127.0.0.1:%s" % port
+        self.url = "data-api://%s?secret=%s&database=%s&endpoint=%s" % (
+            DATA_API_CLUSTER_ARN, DATA_API_SECRET_ARN, self.name, endpoint)
+        self.description = "data-api://%s?database=%s&endpoint=%s" % (DATA_API_CLUSTER_ARN, self.name, endpoint)
+
+    def query(self, sql):
+        return self.mysql.query(sql)
+
+    def drop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.workdir, True)
+        self.mysql.drop()
 
 
 class Response(collections.namedtuple("Response", "status headers body")):
@@ -482,6 +538,8 @@ class ServerTestCase:
         mode = mode or e2e_mode()
         if mode.engine == "mysql":
             database = shared_mysql_server().create_database()
+        elif mode.engine == "dataapi":
+            database = DataApiDatabase(shared_mysql_server().create_database())
         else:
             workdir = tempfile.mkdtemp(prefix="strata-e2e-db-")
             self.addCleanup(shutil.rmtree, workdir, True)
@@ -496,6 +554,8 @@ class ServerTestCase:
         if database is None:
             database = self.new_database(mode)
         options.setdefault("cwd", BLOG_APP_DIR)
+        if mode.engine == "dataapi":
+            options["env"] = dict(DATA_API_ENV, **(options.get("env") or {}))
         return StrataServer(blog_binary(), database=database, lambda_mode=mode.lambda_, **options)
 
     def start_blog(self, database=None, mode=None, **options):
@@ -505,6 +565,8 @@ class ServerTestCase:
         if database is None:
             database = self.new_database(mode)
         options.setdefault("cwd", BLOG_APP_DIR)
+        if mode.engine == "dataapi":
+            options["env"] = dict(DATA_API_ENV, **(options.get("env") or {}))
         return self.start_server(blog_binary(), database=database, lambda_mode=mode.lambda_, **options)
 
 
