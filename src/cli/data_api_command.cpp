@@ -16,6 +16,8 @@ struct DataApiOptions {
   std::vector<std::string> databases;
   unsigned threads = 0;
   unsigned transaction_idle_timeout = 180;
+  unsigned statement_timeout_ms = 45000;
+  unsigned workers = 8;
   std::string auth = "none";
   std::string credentials_file;
   bool quiet = false;
@@ -41,7 +43,8 @@ int run_data_api(const DataApiOptions& options) {
   server_options.port = options.port;
   server_options.threads = options.threads;
   server_options.body_limit = 4 * 1024 * 1024;  // the Data API's request limit
-  service_options.threads = 0;
+  service_options.workers = std::max(1u, options.workers);
+  service_options.statement_timeout = std::chrono::milliseconds(options.statement_timeout_ms);
   service_options.transaction_idle_timeout = std::chrono::seconds(options.transaction_idle_timeout);
   if (options.auth == "sigv4") {
     if (options.credentials_file.empty()) throw CLI::ValidationError("--auth sigv4", "needs --credentials FILE");
@@ -52,7 +55,6 @@ int run_data_api(const DataApiOptions& options) {
   http::Server server(server_options, [&service](http::Request&& request, http::Reply reply) {
     service->handle(std::move(request), std::move(reply));
   });
-  service_options.threads = server.threads();
   service = std::make_unique<dataapi::Service>(service_options);
   server.listen();
   std::string host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
@@ -86,7 +88,12 @@ void add_data_api_command(CLI::App& app, int& exit_code) {
                       "Database URL for every resourceArn, or ARN=URL (repeatable) to serve several; an unknown ARN is "
                       "then a BadRequestException")
       ->required();
-  command->add_option("--threads", options->threads, "Event loops (default: one per core)");
+  command->add_option("--threads", options->threads, "HTTP event loops (default: one per core)");
+  command->add_option("--workers", options->workers, "Threads that run statements (connections per database)")
+      ->capture_default_str();
+  command->add_option("--statement-timeout-ms", options->statement_timeout_ms,
+                      "A statement still running after this fails with StatementTimeoutException (the Data API's 45 s)")
+      ->capture_default_str();
   command->add_option("--transaction-idle-timeout", options->transaction_idle_timeout,
                       "Seconds after which an idle transaction is rolled back")
       ->capture_default_str();

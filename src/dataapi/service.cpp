@@ -1,5 +1,8 @@
 #include "dataapi/service.hpp"
 
+#include <boost/asio/post.hpp>
+
+#include <atomic>
 #include <cmath>
 #include <random>
 #include <set>
@@ -21,6 +24,35 @@ struct Service::Backend {
   std::vector<std::string> selected;                 // each client's database (MySQL USE)
 };
 
+// One call: answered once, by its worker or (on a timeout with
+// continueAfterTimeout) by the watchdog.
+struct Service::Call {
+  Call(http::Reply reply_to, unsigned http_version, bool keep, std::string what)
+      : reply(std::move(reply_to)), version(http_version), keep_alive(keep), target(std::move(what)) {}
+  void answer(http::Response&& response) {
+    if (answered.exchange(true)) return;
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    log::info("data-api: " + target + " " + std::to_string(response.result_int()) + " " + std::to_string(took.count()) +
+              "us");
+    reply(std::move(response));
+  }
+  http::Reply reply;
+  unsigned version;
+  bool keep_alive;
+  std::string target;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::atomic<bool> answered{false};
+};
+
+// A statement under the timeout.
+struct Service::Watch {
+  std::shared_ptr<Call> call;
+  db::Client* client;
+  std::chrono::steady_clock::time_point deadline;
+  bool continue_after_timeout;
+  std::atomic<bool> fired{false};
+};
+
 struct Service::Transaction {
   std::mutex running;  // held while a statement runs
   std::unique_ptr<db::Client> client;
@@ -29,6 +61,8 @@ struct Service::Transaction {
 };
 
 namespace {
+
+thread_local unsigned worker_index = 0;  // which worker runs this thread, for its clients
 
 std::string new_transaction_id() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
@@ -162,9 +196,12 @@ http::Response json_response(unsigned status, std::string body, unsigned version
 }
 
 http::Response error_response(const ApiError& error, unsigned version, bool keep_alive) {
-  http::Response response = json_response(
-      error.status(), "{\"__type\":" + json::quote(error.type()) + ",\"message\":" + json::quote(error.what()) + "}",
-      version, keep_alive);
+  std::string connection;
+  if (auto id = error.db_connection_id()) connection = ",\"dbConnectionId\":" + std::to_string(*id);
+  http::Response response = json_response(error.status(),
+                                          "{\"__type\":" + json::quote(error.type()) + ",\"message\":" +
+                                              json::quote(error.what()) + connection + "}",
+                                          version, keep_alive);
   response.set("x-amzn-ErrorType", error.type());
   return response;
 }
@@ -175,15 +212,24 @@ Service::Service(ServiceOptions options) : options_(std::move(options)) {
   for (const auto& [arn, url] : options_.databases) {
     auto backend = std::make_unique<Backend>();
     backend->database = db::open_database(url);
-    backend->clients.resize(options_.threads);
-    backend->selected.resize(options_.threads);
+    backend->clients.resize(options_.workers);
+    backend->selected.resize(options_.workers);
     backends_.emplace(arn, std::move(backend));
+  }
+  for (unsigned i = 0; i < options_.workers; ++i) {
+    workers_.emplace_back([this, i] {
+      worker_index = i;
+      auto guard = boost::asio::make_work_guard(work_);
+      work_.run();
+    });
   }
   reaper_ = std::thread([this] {
     std::unique_lock lock(reaper_mutex_);
-    while (!stopping_) {
-      reaper_wake_.wait_for(lock, std::chrono::seconds(1));
-      if (!stopping_) reap_idle_transactions();
+    for (unsigned tick = 0; !stopping_; ++tick) {
+      reaper_wake_.wait_for(lock, std::chrono::milliseconds(50));
+      if (stopping_) break;
+      enforce_statement_timeouts();
+      if (tick % 20 == 0) reap_idle_transactions();
     }
   });
 }
@@ -195,6 +241,8 @@ Service::~Service() {
   }
   reaper_wake_.notify_all();
   reaper_.join();
+  work_.stop();
+  for (auto& worker : workers_) worker.join();
 }
 
 Service::Backend& Service::backend_for(const std::string& resource_arn) {
@@ -205,8 +253,8 @@ Service::Backend& Service::backend_for(const std::string& resource_arn) {
   throw ApiError::bad_request("resourceArn " + resource_arn + " names no database this server serves");
 }
 
-db::Client& Service::thread_client(Backend& backend, const std::string& database) {
-  unsigned index = http::Server::current_thread_index();
+db::Client& Service::worker_client(Backend& backend, const std::string& database) {
+  unsigned index = worker_index;
   auto& client = backend.clients.at(index);
   if (!client) {
     client = backend.database->connect();
@@ -250,7 +298,57 @@ void Service::reap_idle_transactions() {
   }
 }
 
-http::Response Service::dispatch(const http::Request& request) {
+std::string Service::watched(const std::shared_ptr<Call>& call, db::Client& client, bool continue_after_timeout,
+                             const std::function<std::string()>& work) {
+  auto watch = std::make_shared<Watch>();
+  watch->call = call;
+  watch->client = &client;
+  watch->deadline = std::chrono::steady_clock::now() + options_.statement_timeout;
+  watch->continue_after_timeout = continue_after_timeout;
+  {
+    std::lock_guard lock(watches_mutex_);
+    watches_.push_back(watch);
+  }
+  struct Unwatch {
+    Service& service;
+    const std::shared_ptr<Watch>& watch;
+    ~Unwatch() {
+      std::lock_guard lock(service.watches_mutex_);
+      std::erase(service.watches_, watch);
+    }
+  } unwatch{*this, watch};
+  try {
+    return work();
+  } catch (const db::Error&) {
+    if (watch->fired) throw ApiError::statement_timeout(client.session_id());
+    throw;
+  }
+}
+
+void Service::enforce_statement_timeouts() {
+  std::vector<std::shared_ptr<Watch>> expired;
+  {
+    std::lock_guard lock(watches_mutex_);
+    auto now = std::chrono::steady_clock::now();
+    for (auto& watch : watches_) {
+      if (!watch->fired && now >= watch->deadline) {
+        watch->fired = true;
+        expired.push_back(watch);
+      }
+    }
+  }
+  for (auto& watch : expired) {
+    if (watch->continue_after_timeout) {
+      // The call answers now; the statement runs on, and its result is dropped.
+      watch->call->answer(error_response(ApiError::statement_timeout(watch->client->session_id()), watch->call->version,
+                                         watch->call->keep_alive));
+    } else {
+      watch->client->interrupt();
+    }
+  }
+}
+
+http::Response Service::dispatch(const http::Request& request, const std::shared_ptr<Call>& call) {
   unsigned version = request.version();
   bool keep_alive = request.keep_alive();
   std::string_view path = request.target();
@@ -274,19 +372,21 @@ http::Response Service::dispatch(const http::Request& request) {
       transaction->last_used = std::chrono::steady_clock::now();
       return out;
     }
-    return work(thread_client(backend_for(target.resource_arn), target.database));
+    return work(worker_client(backend_for(target.resource_arn), target.database));
   };
 
   std::string out;
   if (path == "/Execute") {
     ExecuteRequest execute = read_execute(body);
     out = with_client(execute.target, [&](db::Client& client) {
-      db::ResultSet result = client.execute(execute.sql, execute.parameters);
-      return execute_response(result, execute.options);
+      return watched(call, client, execute.continue_after_timeout, [&] {
+        db::ResultSet result = client.execute(execute.sql, execute.parameters);
+        return execute_response(result, execute.options);
+      });
     });
   } else if (path == "/BatchExecute") {
     BatchRequest batch = read_batch(body);
-    out = with_client(batch.target, [&](db::Client& client) {
+    out = with_client(batch.target, [&](db::Client& client) { return watched(call, client, false, [&] {
       rapidjson::StringBuffer buffer;
       json::Writer writer(buffer);
       writer.StartObject();
@@ -307,7 +407,7 @@ http::Response Service::dispatch(const http::Request& request) {
       writer.EndArray();
       writer.EndObject();
       return std::string(buffer.GetString(), buffer.GetSize());
-    });
+    }); });
   } else if (path == "/BeginTransaction") {
     Target target = read_transaction(body, false);
     Backend& backend = backend_for(target.resource_arn);
@@ -387,36 +487,36 @@ http::Response Service::dispatch(const http::Request& request) {
 }
 
 void Service::handle(http::Request&& request, http::Reply reply) {
-  unsigned version = request.version();
-  bool keep_alive = request.keep_alive();
-  auto started = std::chrono::steady_clock::now();
-  http::Response response;
-  try {
-    if (!options_.access_keys.empty()) {
-      std::vector<std::pair<std::string, std::string>> headers;
-      for (const auto& field : request) headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-      if (auto failure = aws::check_signature(std::string(request.method_string()), std::string(request.target()), headers,
-                                              request.body(), options_.access_keys)) {
-        throw ApiError(403, failure->type, failure->message);
+  auto call = std::make_shared<Call>(std::move(reply), request.version(), request.keep_alive(),
+                                     std::string(request.target()));
+  boost::asio::post(work_, [this, call, request = std::move(request)]() mutable {
+    unsigned version = call->version;
+    bool keep_alive = call->keep_alive;
+    http::Response response;
+    try {
+      if (!options_.access_keys.empty()) {
+        std::vector<std::pair<std::string, std::string>> headers;
+        for (const auto& field : request) headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+        if (auto failure = aws::check_signature(std::string(request.method_string()), std::string(request.target()),
+                                                headers, request.body(), options_.access_keys)) {
+          throw ApiError(403, failure->type, failure->message);
+        }
       }
+      response = dispatch(request, call);
+    } catch (const ApiError& error) {
+      response = error_response(error, version, keep_alive);
+    } catch (const db::Error& error) {
+      if (error.kind() == db::ErrorKind::kUnavailable) {
+        // Reconnect on the next call.
+        for (auto& [arn, backend] : backends_) backend->clients.at(worker_index).reset();
+      }
+      response = error_response(ApiError::from_database(error), version, keep_alive);
+    } catch (const std::exception& error) {
+      log::error(std::string("data-api: ") + error.what());
+      response = error_response(ApiError(500, "InternalServerErrorException", error.what()), version, keep_alive);
     }
-    response = dispatch(request);
-  } catch (const ApiError& error) {
-    response = error_response(error, version, keep_alive);
-  } catch (const db::Error& error) {
-    if (error.kind() == db::ErrorKind::kUnavailable) {
-      // Reconnect on the next call.
-      for (auto& [arn, backend] : backends_) backend->clients.at(http::Server::current_thread_index()).reset();
-    }
-    response = error_response(ApiError::from_database(error), version, keep_alive);
-  } catch (const std::exception& error) {
-    log::error(std::string("data-api: ") + error.what());
-    response = error_response(ApiError(500, "InternalServerErrorException", error.what()), version, keep_alive);
-  }
-  auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-  log::info("data-api: " + std::string(request.target()) + " " + std::to_string(response.result_int()) + " " +
-            std::to_string(took.count()) + "us");
-  reply(std::move(response));
+    call->answer(std::move(response));
+  });
 }
 
 }  // namespace strata::dataapi

@@ -399,8 +399,20 @@ void MysqlClient::connect() {
     disconnect();
     throw Error(ErrorKind::kUnavailable, code, message);
   }
+  thread_id_ = static_cast<std::int64_t>(mysql_thread_id(mysql_));
   // TIMESTAMP values in UTC, as the Data API returns them.
   if (mysql_query(mysql_, "SET time_zone = '+00:00'") != 0) fail(mysql_errno(mysql_), mysql_error(mysql_));
+}
+
+void MysqlClient::interrupt() {
+  std::int64_t id = thread_id_;
+  if (id == 0) return;
+  try {
+    MysqlClient killer(settings_);
+    killer.execute_text("KILL QUERY " + std::to_string(id));
+  } catch (const Error&) {
+    // The statement's connection or the server is gone: nothing left to stop.
+  }
 }
 
 void MysqlClient::disconnect() {

@@ -2,6 +2,7 @@
 // The MySQL / MariaDB / Aurora MySQL executor, on MariaDB Connector/C: server-side
 // prepared statements cached by SQL text, results in the Data API's shape with
 // its MySQL type mapping.
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -51,6 +52,9 @@ class MysqlClient final : public Client {
   void commit() override;
   void rollback() override;
   std::string_view engine() const override { return "mysql"; }
+  // KILL QUERY from a connection of its own: the running statement fails with 1317.
+  void interrupt() override;
+  std::int64_t session_id() const override { return thread_id_; }
 
   // Runs SQL that takes no parameters through the text protocol: for statements
   // the binary protocol refuses (CREATE TRIGGER, CREATE PROCEDURE, ...).
@@ -77,6 +81,7 @@ class MysqlClient final : public Client {
   bool lost_ = false;            // the connection broke; closed once the stack unwinds
   bool schema_changed_ = false;  // this client ran DDL: cached statements are stale
   std::uint64_t generation_ = 0;
+  std::atomic<std::int64_t> thread_id_{0};  // CONNECTION_ID(), read by interrupt() on another thread
   std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;
 };
 

@@ -24,6 +24,7 @@ class SqliteClient final : public Client {
   void commit() override;
   void rollback() override;
   std::string_view engine() const override { return "sqlite"; }
+  void interrupt() override { sqlite3_interrupt(db_); }
 
   // BEGIN IMMEDIATE: takes the write lock now, so two migrators serialize.
   void begin_immediate();

@@ -287,5 +287,99 @@ class SignedDataApiTest(unittest.TestCase):
         self.assertNotIn("not-the-secret", bad.stderr)
 
 
+class StatementTimeoutTest(unittest.TestCase):
+    """The Data API's statement timeout (45 s; 1 s here): a statement still running then
+    fails with StatementTimeoutException, or with continueAfterTimeout the call answers so
+    and the statement goes on. Other calls are answered meanwhile."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.mysql = shared_mysql_server().create_database("dataapi_timeout_")
+        cls.workdir = tempfile.mkdtemp(prefix="strata-dataapi-timeout-")
+        cls.servers = {}
+        for name, url in (("mysql", cls.mysql.url), ("sqlite", "sqlite:" + os.path.join(cls.workdir, "t.db"))):
+            log_path = os.path.join(cls.workdir, name + ".log")
+            log = open(log_path, "wb")
+            process = subprocess.Popen([built("STRATA_TOOL_BIN", "src", "strata"), "data-api", "--port", "0", "--db", url,
+                                        "--statement-timeout-ms", "1000"], stdin=subprocess.DEVNULL, stdout=log,
+                                       stderr=log)
+            deadline = time.monotonic() + 10
+            port = None
+            while port is None and time.monotonic() < deadline:
+                with open(log_path) as text:
+                    match = re.search(r"listening on http://127\.0\.0\.1:(\d+)", text.read())
+                port = match and match.group(1)
+                time.sleep(0.02)
+            cls.servers[name] = (process, log, port)
+
+    @classmethod
+    def tearDownClass(cls):
+        for process, log, _ in cls.servers.values():
+            process.terminate()
+            process.wait(timeout=10)
+            log.close()
+        cls.mysql.drop()
+
+    def client(self, engine):
+        try:
+            import boto3
+            import botocore.config
+        except ImportError:
+            raise AssertionError("boto3 is missing: run scripts/install-deps.sh --test")
+        port = self.servers[engine][2]
+        self.assertIsNotNone(port, "the %s data-api server did not start" % engine)
+        return boto3.client("rds-data", endpoint_url="http://127.0.0.1:%s" % port, region_name="us-east-1",
+                            aws_access_key_id="x", aws_secret_access_key="y",
+                            config=botocore.config.Config(read_timeout=60, retries={"max_attempts": 0}))
+
+    def execute(self, client, sql, **options):
+        return client.execute_statement(resourceArn=CLUSTER_ARN, secretArn=SECRET_ARN, sql=sql, **options)
+
+    def timed_out(self, client, sql, **options):
+        started = time.monotonic()
+        with self.assertRaises(client.exceptions.StatementTimeoutException) as caught:
+            self.execute(client, sql, **options)
+        return time.monotonic() - started, caught.exception.response
+
+    def test_mysql_statement_is_stopped_at_the_timeout(self):
+        client = self.client("mysql")
+        self.execute(client, "CREATE TABLE stopped (v INT)")
+        took, response = self.timed_out(client, "INSERT INTO stopped (v) SELECT SLEEP(4)")
+        self.assertLess(took, 3.5)
+        self.assertIsInstance(response.get("dbConnectionId"), int)
+        time.sleep(3.5)
+        self.assertEqual(self.execute(client, "SELECT COUNT(*) FROM stopped")["records"], [[{"longValue": 0}]])
+
+    def test_mysql_continue_after_timeout_lets_the_statement_finish(self):
+        client = self.client("mysql")
+        self.execute(client, "CREATE TABLE continued (v INT)")
+        took, _ = self.timed_out(client, "INSERT INTO continued (v) SELECT SLEEP(3)", continueAfterTimeout=True)
+        self.assertLess(took, 2.5)
+        deadline = time.monotonic() + 10
+        count = None
+        while time.monotonic() < deadline and count != 1:
+            time.sleep(0.2)
+            count = self.execute(client, "SELECT COUNT(*) FROM continued")["records"][0][0]["longValue"]
+        self.assertEqual(count, 1, "the statement did not go on after the timeout")
+
+    def test_sqlite_statement_is_interrupted(self):
+        client = self.client("sqlite")
+        took, _ = self.timed_out(client, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                                         "WHERE x < 1000000000) SELECT COUNT(*) FROM c")
+        self.assertLess(took, 5)
+        self.assertEqual(self.execute(client, "SELECT 1 AS one")["records"], [[{"longValue": 1}]])
+
+    def test_other_calls_are_answered_while_a_statement_runs(self):
+        client = self.client("mysql")
+        import threading
+        slow = threading.Thread(target=lambda: self.execute(self.client("mysql"), "SELECT SLEEP(0.9)"))
+        slow.start()
+        time.sleep(0.2)
+        started = time.monotonic()
+        self.assertEqual(self.execute(client, "SELECT 1 AS one")["records"], [[{"longValue": 1}]])
+        self.assertLess(time.monotonic() - started, 0.6)
+        slow.join()
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -33,6 +33,11 @@ class Client {
   // Changes whenever the client reconnects (session state such as locks is then
   // gone); constant for clients that never reconnect by themselves.
   virtual std::uint64_t connection_generation() const { return 0; }
+  // Asks the statement running on this client (on another thread) to stop; it then
+  // fails with a db::Error. Thread-safe; does nothing where the engine cannot.
+  virtual void interrupt() {}
+  // The server's id for this connection (MySQL's CONNECTION_ID()), or 0.
+  virtual std::int64_t session_id() const { return 0; }
 };
 
 // Begins on construction; rolls back on destruction unless commit() was called.
