@@ -16,6 +16,23 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
+// A request path fit for a JSON message: bytes outside printable ASCII as %XX
+// (a raw non-UTF-8 byte would make the body invalid JSON).
+std::string printable_path(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (c >= 0x20 && c < 0x7F) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 constexpr std::string_view kInvokePrefix = "/2015-03-31/functions/";
 constexpr std::size_t kMaxInvokePayload = 6 * 1024 * 1024;
 
@@ -220,7 +237,7 @@ void Gateway::route(http::Request& request, const std::shared_ptr<Exchange>& exc
   Target target = split_target(request.target());
   if (lambda_ && target.path.starts_with(kInvokePrefix)) return serve_invoke_api(request, exchange);
   auto match = router_.match(target.path);
-  if (!match) return finish(*exchange, http::json_error(404, "no route for " + std::string(target.path), version, keep_alive));
+  if (!match) return finish(*exchange, http::json_error(404, "no route for " + printable_path(target.path), version, keep_alive));
   std::string_view method = request.method_string();
   const RouteMethod* route_method = Router::find_method(*match->route, method);
   if (!route_method) {
