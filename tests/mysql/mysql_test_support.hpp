@@ -22,6 +22,7 @@
 #include <string_view>
 #include <thread>
 
+#include "../unit/temp_folder.hpp"
 #include "db/mysql_client.hpp"
 #include "strata/db/client.hpp"
 
@@ -214,30 +215,6 @@ inline std::optional<CaughtError> catch_error(const std::function<void()>& call)
 inline db::Blob bytes(std::string_view text) { return db::Blob(text.begin(), text.end()); }
 
 // A fresh folder under the system temp folder, removed on destruction.
-class TempFolder {
- public:
-  TempFolder() {
-    path_ = std::filesystem::temp_directory_path() / ("strata-mysql-" + random_suffix());
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  TempFolder(const TempFolder&) = delete;
-  TempFolder& operator=(const TempFolder&) = delete;
-  ~TempFolder() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path write(const std::string& name, std::string_view content) const {
-    std::filesystem::path file = path_ / name;
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + file.string());
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    return file;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using TempFolder = strata::testing::TempFolder;
 
 }  // namespace strata::mysql_testing
