@@ -25,10 +25,10 @@ struct ServeOptions {
 
 int serve(const AppEnvironment& environment, const ServeOptions& options) {
   StopOnSignal::block_stop_signals();
-  if (options.lambda) check_shareable(resolve_database_url(environment, load_app_project(environment)));
   log::set_quiet(options.quiet);
   Project project = load_app_project(environment);
   std::string url = resolve_database_url(environment, project);
+  if (options.lambda) check_shareable(url);  // before migrating anything
   auto database = db::open_database(url);
   {
     auto client = database->connect();

@@ -7,7 +7,7 @@
 #include "aws/credentials.hpp"
 #include "core/base64.hpp"
 #include "core/log.hpp"
-#include "core/percent_decode.hpp"
+#include "core/query_string.hpp"
 #include "db/database.hpp"
 #include "db/mysql_client.hpp"
 #include "strata/json.hpp"
@@ -17,20 +17,6 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 using rapidjson::Value;
-
-std::string query_value(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    std::size_t end = query.find('&');
-    std::string_view pair = query.substr(0, end);
-    query = end == std::string_view::npos ? std::string_view() : query.substr(end + 1);
-    std::size_t equals = pair.find('=');
-    if (pair.substr(0, equals) == name && equals != std::string_view::npos) {
-      auto decoded = percent_decode(pair.substr(equals + 1), false);
-      return decoded ? *decoded : std::string(pair.substr(equals + 1));
-    }
-  }
-  return {};
-}
 
 void write_parameter_value(json::Writer& writer, const Field& field) {
   writer.StartObject();

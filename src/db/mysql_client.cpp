@@ -12,6 +12,7 @@
 
 #include "db/database.hpp"
 #include "core/percent_decode.hpp"
+#include "core/query_string.hpp"
 #include "db/sql_keyword.hpp"
 
 namespace strata::db {
@@ -269,17 +270,6 @@ bool safe_to_retry(std::string_view sql) {
   std::string word;
   while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i]))) word += static_cast<char>(std::toupper(sql[i++]));
   return word == "SELECT" || word == "SHOW" || word == "EXPLAIN" || word == "DESCRIBE";
-}
-
-std::string query_value(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    std::size_t end = query.find('&');
-    std::string_view pair = query.substr(0, end);
-    query = end == std::string_view::npos ? std::string_view() : query.substr(end + 1);
-    std::size_t equals = pair.find('=');
-    if (pair.substr(0, equals) == name) return std::string(equals == std::string_view::npos ? "" : pair.substr(equals + 1));
-  }
-  return {};
 }
 
 std::chrono::seconds seconds_option(std::string_view query, std::string_view name, std::chrono::seconds fallback) {

@@ -49,7 +49,6 @@ http::Response Cors::preflight(const http::Request& request, std::string_view ro
   }
   if (!headers.empty()) response.set(bhttp::field::access_control_allow_headers, headers);
   response.set(bhttp::field::access_control_max_age, std::to_string(settings_.max_age_seconds));
-  decorate(response, request[bhttp::field::origin]);
   response.keep_alive(request.keep_alive());
   response.prepare_payload();
   return response;

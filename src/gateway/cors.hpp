@@ -15,7 +15,8 @@ class Cors {
 
   // Adds Access-Control-Allow-Origin (and Vary, Credentials) for `origin`.
   void decorate(http::Response& response, std::string_view origin) const;
-  // 204 for an OPTIONS request on a known resource whose methods are `route_methods`.
+  // 204 for an OPTIONS request on a known resource whose methods are `route_methods`
+  // (decorate() adds the origin headers, as to every response).
   http::Response preflight(const http::Request& request, std::string_view route_methods) const;
 
  private:

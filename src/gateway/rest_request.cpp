@@ -5,6 +5,7 @@
 
 #include "core/base64.hpp"
 #include "core/clock.hpp"
+#include "core/query_string.hpp"
 #include "core/request_id.hpp"
 #include "gateway/url.hpp"
 

@@ -1,11 +1,6 @@
 #pragma once
-// Request targets as API Gateway reads them: the path, and the query string
-// split into decoded name/value pairs.
-#include <optional>
-#include <string>
+// Request targets as API Gateway reads them: the path and the query string.
 #include <string_view>
-
-#include "strata/multi_map.hpp"
 
 namespace strata::gateway {
 
@@ -14,9 +9,5 @@ struct Target {
   std::string_view query;  // after '?', without it
 };
 Target split_target(std::string_view target);
-
-// Adds every name=value pair of `query` to `into`, decoded. Pairs that do not
-// decode are kept as they are, as API Gateway does.
-void parse_query(std::string_view query, MultiMap& into);
 
 }  // namespace strata::gateway

@@ -31,9 +31,10 @@ std::vector<std::pair<std::string_view, std::vector<std::string_view>>> grouped(
   return groups;
 }
 
-void write_single_map(json::Writer& writer, const char* key, const MultiMap& map) {
+// The event's maps are null when empty, as AWS sends them; a response's are {}.
+void write_single_map(json::Writer& writer, const char* key, const MultiMap& map, bool null_when_empty = true) {
   writer.Key(key);
-  if (map.empty()) return (void)writer.Null();
+  if (map.empty() && null_when_empty) return (void)writer.Null();
   writer.StartObject();
   for (const auto& [name, values] : grouped(map)) {
     write_string(writer, name);
@@ -42,9 +43,9 @@ void write_single_map(json::Writer& writer, const char* key, const MultiMap& map
   writer.EndObject();
 }
 
-void write_multi_map(json::Writer& writer, const char* key, const MultiMap& map) {
+void write_multi_map(json::Writer& writer, const char* key, const MultiMap& map, bool null_when_empty = true) {
   writer.Key(key);
-  if (map.empty()) return (void)writer.Null();
+  if (map.empty() && null_when_empty) return (void)writer.Null();
   writer.StartObject();
   for (const auto& [name, values] : grouped(map)) {
     write_string(writer, name);
@@ -195,22 +196,8 @@ std::string to_response_json(const Response& response) {
   writer.StartObject();
   writer.Key("statusCode");
   writer.Int(response.status_code);
-  writer.Key("headers");
-  writer.StartObject();
-  for (const auto& [name, values] : grouped(response.headers)) {
-    write_string(writer, name);
-    write_string(writer, values.back());
-  }
-  writer.EndObject();
-  writer.Key("multiValueHeaders");
-  writer.StartObject();
-  for (const auto& [name, values] : grouped(response.multi_value_headers)) {
-    write_string(writer, name);
-    writer.StartArray();
-    for (std::string_view value : values) write_string(writer, value);
-    writer.EndArray();
-  }
-  writer.EndObject();
+  write_single_map(writer, "headers", response.headers, false);
+  write_multi_map(writer, "multiValueHeaders", response.multi_value_headers, false);
   write_member(writer, "body", response.body);
   writer.Key("isBase64Encoded");
   writer.Bool(response.is_base64_encoded);

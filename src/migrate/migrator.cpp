@@ -134,8 +134,9 @@ std::optional<Version> baseline_version(const std::vector<HistoryRow>& history) 
 
 }  // namespace
 
-std::vector<MigrationStatus> Migrator::status() {
-  std::vector<HistoryRow> history = read_history(client_);
+std::vector<MigrationStatus> Migrator::status() { return status_of(read_history(client_)); }
+
+std::vector<MigrationStatus> Migrator::status_of(const std::vector<HistoryRow>& history) const {
   std::optional<Version> baseline = baseline_version(history);
   // The latest row per version decides its state.
   std::map<std::string, const HistoryRow*> latest;
@@ -170,8 +171,9 @@ std::vector<MigrationStatus> Migrator::status() {
   return report;
 }
 
-std::vector<Problem> Migrator::validate() {
-  std::vector<MigrationStatus> report = status();
+std::vector<Problem> Migrator::validate() { return problems_of(status()); }
+
+std::vector<Problem> Migrator::problems_of(const std::vector<MigrationStatus>& report) const {
   std::optional<Version> newest_script;
   for (const MigrationScript& script : scripts_) newest_script = script.version;
   std::optional<Version> newest_applied;
@@ -227,8 +229,8 @@ void Migrator::refuse_on_problems(const std::vector<Problem>& problems) const {
 }
 
 std::vector<PlannedMigration> Migrator::plan(const std::optional<Version>& target) {
-  refuse_on_problems(validate());
   std::vector<HistoryRow> history = read_history(client_);
+  refuse_on_problems(problems_of(status_of(history)));
   std::optional<Version> baseline = baseline_version(history);
   std::vector<PlannedMigration> planned;
   for (const MigrationScript& script : scripts_) {
@@ -276,12 +278,14 @@ std::vector<AppliedMigration> Migrator::run_up(const std::function<void(const Ap
     std::unique_ptr<MysqlLock>& lock;
     ~Release() { lock.reset(); }
   } release{lock_};
-  refuse_on_problems(validate());
+  // One read of the history serves the checks and the run (under the lock it stays true).
   std::vector<HistoryRow> history = read_history(client_);
+  std::vector<MigrationStatus> report = status_of(history);
+  refuse_on_problems(problems_of(report));
   std::optional<Version> baseline = baseline_version(history);
   latest_rows_.clear();
   for (const HistoryRow& row : history) latest_rows_[row.version] = row;
-  for (const MigrationStatus& entry : status()) {
+  for (const MigrationStatus& entry : report) {
     if (entry.state == State::kMissing) {
       log::info("migrate: version " + entry.version + " is recorded as applied but no script has it; the database is "
                 "ahead of its scripts, left alone");

@@ -114,6 +114,8 @@ class Migrator {
   const std::vector<MigrationScript>& scripts() const { return scripts_; }
 
  private:
+  std::vector<MigrationStatus> status_of(const std::vector<HistoryRow>& history) const;
+  std::vector<Problem> problems_of(const std::vector<MigrationStatus>& report) const;
   // Throws MigrationError naming every problem that up must not run past.
   void refuse_on_problems(const std::vector<Problem>& problems) const;
   std::optional<AppliedMigration> apply_in_transaction(const MigrationScript& script);
