@@ -5,10 +5,10 @@ set -euo pipefail
 
 build_packages=(
   cmake ninja-build g++ pkg-config
-  libboost1.74-dev libssl-dev libsqlite3-dev libmariadb-dev rapidjson-dev libcli11-dev
+  libboost1.74-dev libssl-dev libsqlite3-dev libmariadb-dev libzip-dev rapidjson-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-test_packages=(python3 curl wrk sqlite3 mariadb-server mariadb-client openssl)
+test_packages=(python3 curl wrk sqlite3 mariadb-server mariadb-client openssl unzip binutils)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then wanted+=("${test_packages[@]}"); fi
@@ -17,6 +17,19 @@ if [ "${1:-}" = "--test" ]; then wanted+=("${test_packages[@]}"); fi
 if [ "${1:-}" = "--test" ]; then
   command -v aws >/dev/null 2>&1 || wanted+=(awscli)
   python3 -c 'import boto3' >/dev/null 2>&1 || wanted+=(python3-boto3)
+fi
+
+# cfn-lint and moto (deploy's oracles) come from PyPI, not Debian: tried with pip where
+# a Python registry is reachable; the deploy tests say so plainly when they are missing.
+if [ "${1:-}" = "--test" ]; then
+  for module in cfnlint:cfn-lint moto:moto[server]; do
+    if ! python3 -c "import ${module%%:*}" >/dev/null 2>&1; then
+      echo "strata: installing ${module#*:} with pip" >&2
+      python3 -m pip install --quiet "${module#*:}" >/dev/null 2>&1 ||
+        python3 -m pip install --quiet --break-system-packages "${module#*:}" >/dev/null 2>&1 ||
+        echo "strata: could not install ${module#*:} (no Python registry?): the deploy tests will fail" >&2
+    fi
+  done
 fi
 
 missing=()

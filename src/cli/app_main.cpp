@@ -10,6 +10,7 @@
 #include "cli/invoke_command.hpp"
 #include "cli/migrate_command.hpp"
 #include "cli/run_main.hpp"
+#include "cli/package_command.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/synth_command.hpp"
 #include "deploy/migration_resource.hpp"
@@ -41,6 +42,8 @@ int run(int argc, char** argv) {
       },
       exit_code);
   add_synth_command(app, environment, exit_code);
+  add_package_command(app, environment, exit_code);
+  add_deploy_command(app, environment, exit_code);
   app.get_subcommand("migrate")->add_option(
       "--db", environment.database_url,
       "Database URL: sqlite:PATH or mysql://USER:PASSWORD@HOST:PORT/DATABASE (default: $STRATA_DB, else "

@@ -21,7 +21,7 @@ std::string synthesize_app_template(const Project& project, const SynthRequest& 
                        "; build it for that architecture, or change deploy.architecture");
   }
   options.scripts_hash = migrate::migration_set_hash(project.database.migrations);
-  return deploy::synthesize_template(project, options).to_string();
+  return deploy::synthesize_template(project, options).to_string(request.pretty);
 }
 
 void add_synth_command(CLI::App& app, AppEnvironment& environment, int& exit_code) {

@@ -10,7 +10,8 @@
 namespace strata::cli {
 
 struct SynthRequest {
-  std::string stage;  // empty: strata.json's deploy.stage
+  std::string stage;   // empty: strata.json's deploy.stage
+  bool pretty = true;  // indented for people; compact keeps a deploy under CloudFormation's inline limit
 };
 
 // The template's text for the app; throws ProjectError when strata.json's
