@@ -19,6 +19,19 @@ if [ "${1:-}" = "--test" ]; then
   python3 -c 'import boto3' >/dev/null 2>&1 || wanted+=(python3-boto3)
 fi
 
+missing=()
+for package in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "strata: installing Debian packages: ${missing[*]}" >&2
+  sudo_cmd=()
+  if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
 # cfn-lint and moto (deploy's oracles) come from PyPI, not Debian: tried with pip where
 # a Python registry is reachable; the deploy tests say so plainly when they are missing.
 if [ "${1:-}" = "--test" ]; then
@@ -32,15 +45,3 @@ if [ "${1:-}" = "--test" ]; then
   done
 fi
 
-missing=()
-for package in "${wanted[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
-
-echo "strata: installing Debian packages: ${missing[*]}" >&2
-sudo_cmd=()
-if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -3,6 +3,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "core/cors_origin.hpp"
 #include "deploy/rest_api_template.hpp"
 #include "deploy/template_builder.hpp"
 
@@ -110,7 +111,7 @@ void add_function_role(TemplateBuilder& builder, const std::string& id) {
 }
 
 void add_lambda_function(TemplateBuilder& builder, const Project& project, const SynthOptions& options,
-                         const std::string& id, const std::string& handler, int timeout, int memory) {
+                         const std::string& id, const std::string& handler, int timeout, int memory, bool serves_api) {
   // A function's logs outlive its stack, for the post-mortem of a failed deploy.
   set_policies(builder.add_resource(id + "LogGroup", "AWS::Logs::LogGroup", JsonTree::object({{"RetentionInDays", 30}})),
                "Retain");
@@ -118,6 +119,7 @@ void add_lambda_function(TemplateBuilder& builder, const Project& project, const
   JsonTree variables = JsonTree::object({{"DB_CLUSTER_ARN", cluster_arn()},
                                          {"DB_SECRET_ARN", secret_arn()},
                                          {"DB_NAME", project.database.name}});
+  if (serves_api) variables.set("STRATA_CORS", cors_variable(project.cors));
   builder.add_resource(
       id, "AWS::Lambda::Function",
       JsonTree::object({{"Description", cfn_sub("${AWS::StackName}: " + handler)},
@@ -170,13 +172,13 @@ JsonTree synthesize_template(const Project& project, const SynthOptions& options
   for (const auto& function : functions) {
     FunctionConfig config = function_config(project, function.name);
     add_lambda_function(builder, project, options, function.logical_id, function.name, config.timeout_seconds,
-                        config.memory_mb);
+                        config.memory_mb, true);
   }
 
   // The migrations: a Lambda outside the VPC (the Data API needs none) behind a
   // custom resource whose ScriptsHash changes with any script, so every deploy that
   // adds or edits one sends an Update and the migrations run.
-  add_lambda_function(builder, project, options, "MigrateFunction", kMigrateHandler, kMigrateTimeoutSeconds, 256);
+  add_lambda_function(builder, project, options, "MigrateFunction", kMigrateHandler, kMigrateTimeoutSeconds, 256, false);
   builder.add_resource("Migrations", "Custom::StrataMigrations",
                        JsonTree::object({{"ServiceToken", cfn_get_att("MigrateFunction", "Arn")},
                                          {"ServiceTimeout", kMigrateTimeoutSeconds + 60},

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/cors_origin.hpp"
+
 namespace strata::gateway {
 namespace bhttp = boost::beast::http;
 
@@ -18,19 +20,8 @@ std::string join(const std::vector<std::string>& values) {
 
 }  // namespace
 
-std::string_view Cors::allowed_origin(std::string_view origin) const {
-  for (const std::string& allowed : settings_.origins) {
-    if (allowed == "*") {
-      // With credentials a wildcard is not allowed by browsers: echo the origin.
-      return settings_.allow_credentials && !origin.empty() ? origin : std::string_view("*");
-    }
-    if (allowed == origin) return origin;
-  }
-  return {};
-}
-
 void Cors::decorate(http::Response& response, std::string_view origin) const {
-  std::string_view allowed = allowed_origin(origin);
+  std::string_view allowed = allowed_cors_origin(settings_, origin);
   if (allowed.empty()) return;
   response.set(bhttp::field::access_control_allow_origin, allowed);
   if (allowed != "*") response.set(bhttp::field::vary, "Origin");

@@ -20,9 +20,6 @@ class Cors {
   http::Response preflight(const http::Request& request, std::string_view route_methods) const;
 
  private:
-  // The value of Access-Control-Allow-Origin for `origin`, or empty when not allowed.
-  std::string_view allowed_origin(std::string_view origin) const;
-
   const CorsSettings& settings_;
 };
 

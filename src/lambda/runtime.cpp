@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <cstdlib>
 #include <thread>
 #include <typeinfo>
 
+#include "core/cors_origin.hpp"
 #include "core/database_error_response.hpp"
 #include "core/log.hpp"
 #include "db/database.hpp"
@@ -106,6 +108,16 @@ std::string database_url() {
   return "sqlite::memory:";
 }
 
+// Deployed behind a REST API, whose Lambda proxy adds no CORS headers: the
+// template passes strata.json's CORS settings in STRATA_CORS and they are added here.
+void add_cors_headers(Response& response, const CorsSettings& cors, std::string_view origin) {
+  std::string_view allowed = allowed_cors_origin(cors, origin);
+  if (allowed.empty() || response.headers.contains("Access-Control-Allow-Origin")) return;
+  response.headers.add("Access-Control-Allow-Origin", std::string(allowed));
+  if (allowed != "*") response.headers.add("Vary", "Origin");
+  if (cors.allow_credentials) response.headers.add("Access-Control-Allow-Credentials", "true");
+}
+
 void init_error(RuntimeApi& api, const std::string& message, const char* type) {
   log::error("runtime: " + message);
   api.post("/init/error", error_json(message, type), type);
@@ -158,6 +170,11 @@ int run_runtime(const std::string& runtime_api) {
                "Runtime.InvalidHandler");
     return 1;
   }
+  std::optional<CorsSettings> cors;
+  if (std::string variable = environment("STRATA_CORS"); !variable.empty()) {
+    cors = parse_cors_variable(variable);
+    if (!cors) log::warn("runtime: STRATA_CORS is not {\"origins\": [...]} JSON; no CORS headers will be added");
+  }
   std::unique_ptr<db::Database> database;
   std::unique_ptr<db::Client> client;
   try {
@@ -187,7 +204,9 @@ int run_runtime(const std::string& runtime_api) {
       Request request = from_event_json(next->body());
       if (!client) client = database->connect();
       Context context(request_id, function_name, deadline, *client, std::move(details));
-      std::string payload = to_response_json(invoke_function(*function, request, context));
+      Response response = invoke_function(*function, request, context);
+      if (cors) add_cors_headers(response, *cors, request.header("origin").value_or(""));
+      std::string payload = to_response_json(response);
       if (payload.size() > kMaxResponseBytes) {
         std::string message = "Response payload size (" + std::to_string(payload.size()) +
                               " bytes) exceeded maximum allowed payload size (" + std::to_string(kMaxResponseBytes) +

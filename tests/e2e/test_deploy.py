@@ -107,7 +107,12 @@ class SynthTest(unittest.TestCase):
                                          "get_comments", "create_comment", "__migrate"})
         for properties in handlers.values():
             self.assertEqual(properties["Runtime"], "provided.al2023")
-            self.assertEqual(set(properties["Environment"]["Variables"]), {"DB_CLUSTER_ARN", "DB_SECRET_ARN", "DB_NAME"})
+            expected = {"DB_CLUSTER_ARN", "DB_SECRET_ARN", "DB_NAME"}
+            if properties["Handler"] != "__migrate":
+                expected.add("STRATA_CORS")  # the REST proxy adds none: the runtime does
+                self.assertEqual(json.loads(properties["Environment"]["Variables"]["STRATA_CORS"]),
+                                 {"origins": ["*"], "allowCredentials": False})
+            self.assertEqual(set(properties["Environment"]["Variables"]), expected)
             self.assertEqual(properties["Environment"]["Variables"]["DB_NAME"], "blog")
             self.assertNotIn("VpcConfig", properties)
 
@@ -487,11 +492,12 @@ class PackageTest(unittest.TestCase):
         responses = ResponseUrlServer()
         self.addCleanup(responses.stop)
 
-        def run_bootstrap(handler):
+        def run_bootstrap(handler, **extra):
             api = FakeRuntimeApi().start()
             # Nothing from this machine's environment but what Lambda sets (and the test database).
             env = {"AWS_LAMBDA_RUNTIME_API": api.address, "_HANDLER": handler, "LAMBDA_TASK_ROOT": task_root,
                    "AWS_LAMBDA_FUNCTION_NAME": handler, "STRATA_DB": "sqlite:" + db_path}
+            env.update(extra)
             process = subprocess.Popen(["env", "-i"] + ["%s=%s" % item for item in env.items()] +
                                        [os.path.join(task_root, "bootstrap")], cwd=self.workdir,
                                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -515,9 +521,10 @@ class PackageTest(unittest.TestCase):
         self.assertIn(os.path.join(task_root, "lib", "libc.so.6"), mapped)
         stop(api, process)
 
-        api, process = run_bootstrap("get_posts")
-        request_id = api.queue_event({"resource": "/posts", "path": "/posts", "httpMethod": "GET", "headers": {},
-                                      "multiValueHeaders": {}, "queryStringParameters": None,
+        api, process = run_bootstrap("get_posts", STRATA_CORS='{"origins":["https://app.example.com"]}')
+        request_id = api.queue_event({"resource": "/posts", "path": "/posts", "httpMethod": "GET",
+                                      "headers": {"Origin": "https://app.example.com"},
+                                      "multiValueHeaders": {"Origin": ["https://app.example.com"]}, "queryStringParameters": None,
                                       "multiValueQueryStringParameters": None, "pathParameters": None,
                                       "stageVariables": None, "requestContext": {}, "body": None,
                                       "isBase64Encoded": False})
@@ -527,6 +534,9 @@ class PackageTest(unittest.TestCase):
         response = post.json()
         self.assertEqual(response["statusCode"], 200, response)
         self.assertEqual(json.loads(response["body"])["items"][0]["title"], SEED_POST_TITLE)
+        headers = {name.lower(): value for name, value in response["headers"].items()}
+        self.assertEqual(headers.get("access-control-allow-origin"), "https://app.example.com", response)
+        self.assertEqual(headers.get("vary"), "Origin")
 
     def test_same_inputs_same_zip(self):
         first = self.package(os.path.join(self.workdir, "a"))
