@@ -37,6 +37,11 @@ Response json_error(unsigned status, std::string_view message, unsigned version,
 }
 
 struct Server::State {
+  // First, so that they outlive the event loops: a connection destroyed with its
+  // loop unregisters itself here.
+  std::atomic<std::size_t> connections{0};
+  std::mutex sessions_mutex;
+  std::list<Session*> sessions;  // every live connection, so that a drain can close the idle ones
   ServerOptions options;
   Handler handler;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
@@ -45,12 +50,8 @@ struct Server::State {
   asio::io_context accept_context{1};
   std::optional<tcp::acceptor> acceptor;
   std::size_t next_context = 0;
-  std::atomic<std::size_t> connections{0};
   std::atomic<bool> stopped{false};
   std::atomic<bool> draining{false};
-  // Every live connection, so that a drain can close the idle ones.
-  std::mutex sessions_mutex;
-  std::list<Session*> sessions;
 };
 
 // One connection: read a request, hand it to the handler, write the reply, repeat.
