@@ -5,23 +5,12 @@
 #include <set>
 
 #include "core/sha256.hpp"
+#include "deploy/api_routes.hpp"
 
 namespace strata::deploy {
 namespace {
 
 constexpr const char* kApi = "Api";
-
-std::vector<std::string> segments_of(const std::string& path) {
-  std::vector<std::string> segments;
-  std::size_t start = 1;
-  while (start < path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    segments.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return segments;
-}
 
 // "{proxy+}" -> "ProxyAll", "{id}" -> "Id", "my-posts" -> "MyPosts".
 std::string segment_id(const std::string& segment) {
@@ -46,7 +35,7 @@ class ResourceTree {
   // The logical id of the resource for `path` (not "/").
   std::string logical_id(const std::string& path) {
     if (auto found = ids_.find(path); found != ids_.end()) return found->second;
-    std::vector<std::string> segments = segments_of(path);
+    std::vector<std::string> segments = path_segments(path);
     std::string parent = path.substr(0, path.rfind('/'));
     if (parent.empty()) parent = "/";
     JsonTree parent_id = resource_id(parent);
@@ -70,12 +59,6 @@ class ResourceTree {
   std::map<std::string, std::string> ids_;
   std::set<std::string> taken_;
 };
-
-// "GET" -> "Get".
-std::string capitalized(std::string word) {
-  std::transform(word.begin() + 1, word.end(), word.begin() + 1, ::tolower);
-  return word;
-}
 
 std::string quoted(const std::string& value) { return "'" + value + "'"; }
 
@@ -138,15 +121,6 @@ JsonTree cors_preflight_method(const CorsSettings& cors, JsonTree resource_id, c
        {"MethodResponses", JsonTree::array({JsonTree::object({{"StatusCode", "204"}, {"ResponseParameters", std::move(declared)}})})}});
 }
 
-// "posts/*/comments" for /posts/{id}/comments: the path part of an execute-api ARN.
-std::string arn_path(const std::string& path) {
-  std::string arn;
-  for (const auto& segment : segments_of(path)) {
-    arn += "/" + (segment.front() == '{' ? std::string("*") : segment);
-  }
-  return arn.empty() ? "/" : arn;
-}
-
 // What makes a new deployment necessary: the deployment's logical id carries a hash
 // of it, so a changed API is redeployed and an unchanged one is left alone.
 std::string api_fingerprint(const Project& project) {
@@ -183,7 +157,7 @@ void add_rest_api(TemplateBuilder& builder, const Project& project, const std::v
     bool has_options = false;
     for (const auto& method : route.methods) {
       std::string function = function_id(method.function);
-      std::string id = owner + capitalized(method.method);
+      std::string id = owner + method_id(method.method);
       builder.add_resource(
           id, "AWS::ApiGateway::Method",
           JsonTree::object(
@@ -202,15 +176,7 @@ void add_rest_api(TemplateBuilder& builder, const Project& project, const std::v
       // Only this API, this method and this path may invoke the function.
       std::string permission = id + "Permission";
       if (permissions.insert(permission).second) {
-        builder.add_resource(
-            permission, "AWS::Lambda::Permission",
-            JsonTree::object({{"Action", "lambda:InvokeFunction"},
-                              {"FunctionName", cfn_get_att(function, "Arn")},
-                              {"Principal", "apigateway.amazonaws.com"},
-                              {"SourceArn", cfn_sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" +
-                                                std::string(kApi) + "}/*/" +
-                                                (method.method == "ANY" ? std::string("*") : method.method) +
-                                                arn_path(route.path))}}));
+        add_invoke_permission(builder, permission, function, kApi, method.method, route.path);
       }
     }
     if (!has_options) {
