@@ -11,6 +11,7 @@
 #include "cli/migrate_command.hpp"
 #include "cli/run_main.hpp"
 #include "cli/serve_command.hpp"
+#include "cli/token_command.hpp"
 #include "lambda/runtime.hpp"
 #include "strata/function.hpp"
 #include "strata/version.hpp"
@@ -31,6 +32,7 @@ int run(int argc, char** argv) {
   int exit_code = kExitOk;
   add_serve_command(app, environment, exit_code);
   add_invoke_command(app, environment, exit_code);
+  add_token_command(app, environment, exit_code);
   add_migrate_command(
       app,
       [&environment] {

@@ -8,6 +8,7 @@
 #include <thread>
 #include <typeinfo>
 
+#include "auth/lambda_authorizer.hpp"
 #include "core/database_error_response.hpp"
 #include "core/log.hpp"
 #include "db/database.hpp"
@@ -115,12 +116,40 @@ void init_error(RuntimeApi& api, const std::string& message, const char* type) {
   api.post("/init/error", error_json(message, type), type);
 }
 
+// __authorize: a REST API's Lambda TOKEN authorizer. Its event and answer are not proxy
+// events, and it needs no database.
+int run_authorizer(RuntimeApi& api) {
+  std::optional<auth::JwtVerifier> verifier;
+  try {
+    verifier.emplace(auth::verifier_from_environment());
+  } catch (const std::exception& error) {
+    init_error(api, error.what(), "Runtime.InitError");
+    return 1;
+  }
+  while (auto next = api.next()) {
+    std::string request_id(next->base()["Lambda-Runtime-Aws-Request-Id"]);
+    log::set_request_id(request_id);
+    std::string target = "/invocation/" + request_id;
+    std::string why;
+    try {
+      api.post(target + "/response", auth::authorize_token_event(next->body(), *verifier, std::chrono::system_clock::now(), &why));
+    } catch (const auth::Unauthorized& error) {
+      log::info("__authorize: refused: " + why);
+      // The error message "Unauthorized" is what API Gateway answers 401 for.
+      api.post(target + "/error", error_json(error.what(), "Unauthorized"), "Runtime.Unhandled");
+    }
+    log::set_request_id({});
+  }
+  return 1;
+}
+
 }  // namespace
 
 int run_runtime(const std::string& runtime_api) {
   log::set_format(log::Format::kJson);
   RuntimeApi api(runtime_api);
   std::string handler = environment("_HANDLER");
+  if (handler == auth::kAuthorizerFunction) return run_authorizer(api);
   std::string function_name = environment("AWS_LAMBDA_FUNCTION_NAME", handler.c_str());
   const Function* function = find_function(handler);
   if (!function) {
