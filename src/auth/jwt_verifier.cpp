@@ -104,6 +104,13 @@ rapidjson::Document json_part(std::string_view part, const char* name) {
   if (document.HasParseError() || !document.IsObject()) {
     refuse(JwtFailure::kMalformed, std::string("the token's ") + name + " is not a JSON object");
   }
+  // Two values for one name leave it open which one a check read: refuse (RFC 7519 section 4).
+  std::vector<std::string_view> names;
+  for (const auto& member : document.GetObject()) names.emplace_back(member.name.GetString(), member.name.GetStringLength());
+  std::sort(names.begin(), names.end());
+  if (std::adjacent_find(names.begin(), names.end()) != names.end()) {
+    refuse(JwtFailure::kMalformed, std::string("the token's ") + name + " names a member twice");
+  }
   return document;
 }
 
@@ -303,6 +310,12 @@ std::string_view bearer_token(std::string_view authorization) {
     return text;
   };
   authorization = trim(authorization);
+  auto is_scheme_only = [](std::string_view text) {
+    return text.size() == 6 && std::equal(text.begin(), text.end(), "bearer", [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  };
+  if (is_scheme_only(authorization)) return {};
   constexpr std::string_view kScheme = "bearer ";
   if (authorization.size() > kScheme.size() &&
       std::equal(kScheme.begin(), kScheme.end(), authorization.begin(),
