@@ -317,6 +317,7 @@ def run_cli(binary, args, cwd=None, env=None, timeout=20):
     """Runs `binary args...` to completion; returns the CompletedProcess (text stdout/stderr)."""
     full_env = dict(os.environ)
     full_env.pop("STRATA_DB", None)
+    full_env["BLOG_JWT_SECRET"] = BLOG_JWT_SECRET  # else a blog `serve` makes a development secret in the source tree
     if env:
         full_env.update(env)
     return subprocess.run([binary] + list(args), cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
