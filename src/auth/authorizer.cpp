@@ -195,6 +195,29 @@ Authorizer load_authorizer(const Project& project, const AuthorizerConfig& confi
   }
 }
 
+const AuthorizerConfig& find_jwt_authorizer(const Project& project, const std::string& name) {
+  std::string names;
+  const AuthorizerConfig* only = nullptr;
+  int count = 0;
+  for (const auto& [each, config] : project.authorizers) {
+    if (config.type != AuthorizerConfig::Type::kJwt) continue;
+    names += (names.empty() ? "" : ", ") + each;
+    only = &config;
+    ++count;
+  }
+  if (!name.empty()) {
+    auto found = project.authorizers.find(name);
+    if (found == project.authorizers.end() || found->second.type != AuthorizerConfig::Type::kJwt) {
+      throw std::runtime_error(project.file.string() + " declares no jwt authorizer named '" + name + "'" +
+                               (names.empty() ? "" : " (it has: " + names + ")"));
+    }
+    return found->second;
+  }
+  if (count == 0) throw std::runtime_error(project.file.string() + " declares no jwt authorizer in \"auth\"");
+  if (count > 1) throw std::runtime_error("several jwt authorizers (" + names + "): pick one with --authorizer");
+  return *only;
+}
+
 AuthorizerSet::AuthorizerSet(const Project& project, const KeySourceOptions& options, std::vector<std::string>* notes) {
   for (const auto& [name, config] : project.authorizers) {
     std::string note;

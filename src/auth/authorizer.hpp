@@ -67,6 +67,10 @@ Secret hs256_secret(const Project& project, const AuthorizerConfig& config, cons
 Authorizer load_authorizer(const Project& project, const AuthorizerConfig& config, const KeySourceOptions& options,
                            std::string* note = nullptr);
 
+// The jwt authorizer named `name`, or, with `name` empty, the project's only one. Throws
+// std::runtime_error naming the choices when there is none or more than one.
+const AuthorizerConfig& find_jwt_authorizer(const Project& project, const std::string& name);
+
 class AuthorizerSet {
  public:
   AuthorizerSet() = default;

@@ -3,6 +3,10 @@
 #include <rapidjson/document.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "core/json_locator.hpp"
 
 #include "strata/json.hpp"
 
@@ -124,6 +128,38 @@ std::string authorize_token_event(std::string_view event, const JwtVerifier& ver
   writer.EndObject();
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::vector<std::string> authorizer_environment(const Project& project, const AuthorizerConfig& config,
+                                                const std::string* hs256_secret) {
+  auto fail = [&](const std::string& field, const std::string& message) {
+    std::string path = field.empty() ? config.json_path : json_locator::member_path(config.json_path, field);
+    std::string where = project.file.string();
+    if (auto line = json_locator::line_of(project.source, path)) where += ":" + std::to_string(*line);
+    throw ProjectError(where + ": " + path + ": " + message);
+  };
+  if (config.type != AuthorizerConfig::Type::kJwt) {
+    fail("type", "__authorize checks JWTs; API keys are checked by API Gateway itself");
+  }
+  std::string audiences;
+  for (const auto& audience : config.audiences) audiences += (audiences.empty() ? "" : ",") + audience;
+  std::vector<std::string> variables = {"STRATA_AUTH_ISSUER=" + config.issuer, "STRATA_AUTH_AUDIENCE=" + audiences,
+                                        "STRATA_AUTH_LEEWAY=" + std::to_string(config.leeway_seconds)};
+  auto file_text = [&](const std::filesystem::path& file, const char* field) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) fail(field, "cannot read " + file.string());
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  if (!config.public_key_file.empty()) {
+    variables.push_back("STRATA_AUTH_PUBLIC_KEY=" + file_text(config.public_key_file, "publicKeyFile"));
+  } else if (!config.jwks_file.empty()) {
+    variables.push_back("STRATA_AUTH_JWKS=" + file_text(config.jwks_file, "jwksFile"));
+  } else if (hs256_secret) {
+    variables.push_back("STRATA_AUTH_SECRET=" + *hs256_secret);
+  }
+  return variables;
 }
 
 }  // namespace strata::auth

@@ -13,8 +13,10 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/jwt_verifier.hpp"
+#include "core/project.hpp"
 
 namespace strata::auth {
 
@@ -40,5 +42,13 @@ JwtVerifier verifier_from_environment(const std::function<const char*(const char
 std::string authorize_token_event(std::string_view event, const JwtVerifier& verifier,
                                   std::chrono::system_clock::time_point now = std::chrono::system_clock::now(),
                                   std::string* why = nullptr);
+
+// The STRATA_AUTH_* variables (NAME=VALUE) that make __authorize check what the jwt
+// authorizer `config` of strata.json checks: issuer, audiences, leeway, and the RS256 key's
+// text read from its file. STRATA_AUTH_SECRET is added only when `hs256_secret` is given:
+// a template sets it from a secret store, never from strata.json. Throws ProjectError for
+// an apiKey authorizer (REST APIs check API keys themselves) or an unreadable key file.
+std::vector<std::string> authorizer_environment(const Project& project, const AuthorizerConfig& config,
+                                                const std::string* hs256_secret = nullptr);
 
 }  // namespace strata::auth

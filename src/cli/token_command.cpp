@@ -24,29 +24,6 @@ struct TokenOptions {
   std::string kid;
 };
 
-const AuthorizerConfig& pick_authorizer(const Project& project, const std::string& name) {
-  std::string jwt_names;
-  const AuthorizerConfig* only = nullptr;
-  int count = 0;
-  for (const auto& [each, config] : project.authorizers) {
-    if (config.type != AuthorizerConfig::Type::kJwt) continue;
-    jwt_names += (jwt_names.empty() ? "" : ", ") + each;
-    only = &config;
-    ++count;
-  }
-  if (!name.empty()) {
-    auto found = project.authorizers.find(name);
-    if (found == project.authorizers.end() || found->second.type != AuthorizerConfig::Type::kJwt) {
-      throw std::runtime_error("token: " + project.file.string() + " declares no jwt authorizer named '" + name + "'" +
-                               (jwt_names.empty() ? "" : " (it has: " + jwt_names + ")"));
-    }
-    return found->second;
-  }
-  if (count == 0) throw std::runtime_error("token: " + project.file.string() + " declares no jwt authorizer in \"auth\"");
-  if (count > 1) throw std::runtime_error("token: several jwt authorizers (" + jwt_names + "): pick one with --authorizer");
-  return *only;
-}
-
 // "k=v": v as JSON when it is a JSON number, boolean, array or object, else as a string.
 void write_claim(json::Writer& writer, const std::string& claim) {
   std::size_t equals = claim.find('=');
@@ -65,7 +42,7 @@ void write_claim(json::Writer& writer, const std::string& claim) {
 int mint(const AppEnvironment& environment, const TokenOptions& options) {
   // Only strata.json is needed: no database, no function check.
   Project project = load_project(environment.app_directory);
-  const AuthorizerConfig& config = pick_authorizer(project, options.authorizer);
+  const AuthorizerConfig& config = auth::find_jwt_authorizer(project, options.authorizer);
   auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   rapidjson::StringBuffer buffer;
   json::Writer writer(buffer);

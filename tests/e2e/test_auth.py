@@ -279,6 +279,33 @@ class LocalDevelopmentTest(ServerTestCase, unittest.TestCase):
         status, _, body = server.json_request("GET", "/rsa", headers={"Authorization": "Bearer " + result.stdout.strip()})
         self.assertEqual((status, body["sub"]), (200, "developer"))
 
+    def test_invoke_runs_authorize_with_the_settings_of_strata_json(self):
+        env = {"PROBE_JWT_SECRET": SECRET}
+        event = os.path.join(self.folder, "event.json")
+        arn = "arn:aws:execute-api:us-east-1:123456789012:abc123/local/GET/jwt"
+        for authorizer, token, expected in (
+                ("hs", mint_hs256(claims(), SECRET), "user-42"),
+                ("rs", mint_rs256(claims(sub="rsa-user"), self.private_key), "rsa-user"),
+                ("jwks", mint_rs256(claims(sub="jwks-user"), self.private_key, "k1"), "jwks-user")):
+            with self.subTest(authorizer):
+                with open(event, "w") as out:
+                    json.dump({"type": "TOKEN", "authorizationToken": "Bearer " + token, "methodArn": arn}, out)
+                result = run_cli(probe_binary(), ["--app", self.folder, "invoke", "__authorize", "--authorizer",
+                                                  authorizer, "--event", event,
+                                                  "--db", "sqlite:" + os.path.join(self.folder, "i.db")], env=env)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                answer = json.loads(result.stdout)
+                self.assertEqual(answer["principalId"], expected)
+                self.assertEqual(answer["policyDocument"]["Statement"][0]["Effect"], "Allow")
+        with open(event, "w") as out:
+            json.dump({"type": "TOKEN", "authorizationToken": "Bearer " + mint_hs256(claims(aud="x"), SECRET),
+                       "methodArn": arn}, out)
+        result = run_cli(probe_binary(), ["--app", self.folder, "invoke", "__authorize", "--authorizer", "hs",
+                                          "--event", event, "--db", "sqlite:" + os.path.join(self.folder, "i.db")],
+                         env=env)
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(json.loads(result.stdout)["errorMessage"], "Unauthorized")
+
     def test_configuration_mistakes_stop_serve_with_their_place(self):
         project = json.loads(json.dumps(PROJECT))
         project["routes"]["jwt"][0]["auth"] = "hz"
