@@ -177,6 +177,8 @@ Authorizer load_authorizer(const Project& project, const AuthorizerConfig& confi
       say(secret.development ? "$" + config.secret_env + " is not set; HS256 tokens are checked with the development "
                                    "secret in " + secret.origin + " (mint one with `" + project.name + " token`)"
                              : "HS256 tokens, secret from " + secret.origin);
+      // RFC 7518 section 3.2: an HS256 key must have at least 256 bits; a shorter one can be guessed offline.
+      if (secret.value.size() < 32) said += "; warning: the secret is shorter than the 32 bytes HS256 needs";
       if (note) *note = said;
       return Authorizer(config.name, JwtVerifier::hs256(std::move(secret.value), std::move(checks)));
     }

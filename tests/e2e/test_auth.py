@@ -264,6 +264,13 @@ class LocalDevelopmentTest(ServerTestCase, unittest.TestCase):
         status, _, _ = server.json_request("GET", "/jwt", headers={"Authorization": "Bearer " + token})
         self.assertEqual(status, 401)
 
+    def test_a_short_hs256_secret_is_warned_about(self):
+        server = self.start_server(probe_binary(), app_dir=self.folder,
+                                   env={"PROBE_JWT_SECRET": "hunter2", "PROBE_API_KEYS": API_KEYS})
+        self.assertIn("auth hs: HS256 tokens, secret from $PROBE_JWT_SECRET; warning: the secret is shorter than the "
+                      "32 bytes HS256 needs", server.log())
+        self.assertNotIn("hunter2", server.log())
+
     def test_token_needs_a_private_key_for_rs256(self):
         result = run_cli(probe_binary(), ["--app", self.folder, "token", "--authorizer", "rs"])
         self.assertEqual(result.returncode, 1)
