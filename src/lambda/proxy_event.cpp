@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "auth/jwt_verifier.hpp"
+#include "lambda/event_authorizer.hpp"
 #include "strata/json.hpp"
 
 namespace strata::lambda {
@@ -130,19 +130,8 @@ std::string to_event_json(const Request& request) {
   }
   writer.EndObject();
   if (!context.authorizer.empty()) {
-    // As a REST API hands on a Lambda TOKEN authorizer's answer (Strata's __authorize):
-    // the context map's values as strings, beside principalId and integrationLatency.
     writer.Key("authorizer");
-    writer.StartObject();
-    for (const auto& [name, value] : context.authorizer.claims) {
-      if (name == "principalId" || name == "integrationLatency") continue;
-      write_string(writer, name);
-      write_string(writer, value);
-    }
-    write_member(writer, "principalId", context.authorizer.principal_id);
-    writer.Key("integrationLatency");
-    writer.Int(0);
-    writer.EndObject();
+    write_rest_authorizer(writer, context.authorizer);
   }
   write_member(writer, "path", context.path);
   write_member(writer, "protocol", context.protocol);
@@ -211,61 +200,6 @@ Request from_event_json(std::string_view json) {
     if (const Value* authorizer = object_member(*context, "authorizer")) out.authorizer = read_authorizer(*authorizer);
   }
   return request;
-}
-
-namespace {
-
-// A context or claims value as text: strings as they are, other scalars as JSON.
-std::optional<std::string> value_text(const Value& value) {
-  if (value.IsString()) return std::string(value.GetString(), value.GetStringLength());
-  if (value.IsBool()) return value.GetBool() ? "true" : "false";
-  if (value.IsInt64()) return std::to_string(value.GetInt64());
-  if (value.IsUint64()) return std::to_string(value.GetUint64());
-  if (value.IsNumber()) {
-    rapidjson::StringBuffer buffer;
-    json::Writer writer(buffer);
-    writer.Double(value.GetDouble());
-    return std::string(buffer.GetString(), buffer.GetSize());
-  }
-  return std::nullopt;
-}
-
-void read_claims(const Value& object, RequestAuthorizer& into, bool skip_gateway_keys) {
-  for (const auto& member : object.GetObject()) {
-    std::string name(member.name.GetString(), member.name.GetStringLength());
-    if (skip_gateway_keys && (name == "principalId" || name == "integrationLatency" || name == "claims" ||
-                              name == "scopes" || name == "jwt" || name == "lambda")) {
-      continue;
-    }
-    if (auto text = value_text(member.value)) into.claims.emplace(std::move(name), std::move(*text));
-  }
-}
-
-}  // namespace
-
-RequestAuthorizer read_authorizer(const Value& authorizer) {
-  RequestAuthorizer out;
-  if (!authorizer.IsObject()) return out;
-  out.principal_id = string_member(authorizer, "principalId");
-  if (const Value* jwt = object_member(authorizer, "jwt")) {
-    if (const Value* claims = object_member(*jwt, "claims")) read_claims(*claims, out, false);
-  } else if (const Value* claims = object_member(authorizer, "claims")) {
-    read_claims(*claims, out, false);
-  } else {
-    read_claims(authorizer, out, true);
-  }
-  if (out.principal_id.empty()) out.principal_id = std::string(out.claim("sub").value_or(""));
-  out.scopes = auth::scopes_of(out.claims);
-  if (const Value* jwt = object_member(authorizer, "jwt")) {
-    auto scopes = jwt->FindMember("scopes");
-    if (scopes != jwt->MemberEnd() && scopes->value.IsArray()) {
-      out.scopes.clear();
-      for (const auto& scope : scopes->value.GetArray()) {
-        if (scope.IsString()) out.scopes.emplace_back(scope.GetString(), scope.GetStringLength());
-      }
-    }
-  }
-  return out;
 }
 
 std::string to_response_json(const Response& response) {

@@ -3,8 +3,6 @@
 // receives and the response it returns, as JSON, for REST APIs (payload 1.0).
 // The gateway writes events and reads responses; the runtime reads events and
 // writes responses.
-#include <rapidjson/document.h>
-
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -25,11 +23,6 @@ class EventError : public std::runtime_error {
 std::string to_event_json(const Request& request);
 // Reads a 1.0 event. Throws EventError naming what is missing or malformed.
 Request from_event_json(std::string_view json);
-
-// requestContext.authorizer of an event, in any of API Gateway's forms: a Lambda
-// authorizer's {principalId, integrationLatency, <context>}, a Cognito authorizer's
-// {claims: {...}}, an HTTP API JWT authorizer's {jwt: {claims, scopes}}.
-RequestAuthorizer read_authorizer(const rapidjson::Value& authorizer);
 
 std::string to_response_json(const Response& response);
 // Reads a proxy response as API Gateway does: nullopt (a 502 there) unless it is a

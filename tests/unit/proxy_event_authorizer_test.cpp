@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "lambda/event_authorizer.hpp"
 #include "lambda/proxy_event.hpp"
 
 namespace strata::lambda {
@@ -61,6 +62,26 @@ TEST(ProxyEventAuthorizer, ReadsCognitoAndHttpApiJwtForms) {
   EXPECT_EQ(read.principal_id, "j-1");
   EXPECT_EQ(read.claim("iat"), "1700000000");
   EXPECT_EQ(read.scopes, (std::vector<std::string>{"posts/write"}));
+}
+
+TEST(ProxyEventAuthorizer, HttpApiJwtFormRoundTrips) {
+  RequestAuthorizer authorizer = protected_request().request_context.authorizer;
+  rapidjson::StringBuffer buffer;
+  json::Writer writer(buffer);
+  write_http_jwt_authorizer(writer, authorizer);
+  rapidjson::Document written;
+  written.Parse(buffer.GetString());
+  EXPECT_STREQ(written["jwt"]["claims"]["exp"].GetString(), "1800000000") << buffer.GetString();
+  EXPECT_EQ(written["jwt"]["scopes"].Size(), 2u);
+  RequestAuthorizer read = read_authorizer(written);
+  EXPECT_EQ(read.claims, authorizer.claims);
+  EXPECT_EQ(read.scopes, authorizer.scopes);
+  EXPECT_EQ(read.principal_id, "user-1");
+  authorizer.scopes.clear();
+  rapidjson::StringBuffer without;
+  json::Writer second(without);
+  write_http_jwt_authorizer(second, authorizer);
+  EXPECT_NE(std::string(without.GetString()).find("\"scopes\":null"), std::string::npos) << without.GetString();
 }
 
 }  // namespace
