@@ -68,7 +68,7 @@ if [ "${BENCH_LAMBDA:-1}" != 0 ]; then
 fi
 
 # Writes last: they add posts, and GET /posts above must see exactly 20.
-row=$(wrk_measure "http://127.0.0.1:$sqlite_port/posts" "$bench_root/bench/post_posts.lua")
+row=$(wrk_measure "http://127.0.0.1:$sqlite_port/posts" "$bench_root/bench/post_posts.lua" "$(blog_token)")
 wrk_row $section "blog serve, POST /posts (SQLite)" "$row" "$(x_nginx "$row")"
 
 if [ "$bench_mariadb" != 0 ]; then
@@ -79,6 +79,6 @@ if [ "$bench_mariadb" != 0 ]; then
   wrk_row $section "blog serve, GET /posts (MariaDB)" "$row" "$(x_nginx "$row")"
   row=$(wrk_measure "http://127.0.0.1:$blog_port/posts/7")
   wrk_row $section "blog serve, GET /posts/{id} (MariaDB)" "$row" "$(x_nginx "$row")"
-  row=$(wrk_measure "http://127.0.0.1:$blog_port/posts" "$bench_root/bench/post_posts.lua")
+  row=$(wrk_measure "http://127.0.0.1:$blog_port/posts" "$bench_root/bench/post_posts.lua" "$(blog_token)")
   wrk_row $section "blog serve, POST /posts (MariaDB)" "$row" "$(x_nginx "$row")"
 fi

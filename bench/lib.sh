@@ -14,6 +14,9 @@ shopt -s inherit_errexit  # a failing command inside $(...) stops the script too
 bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${STRATA_BUILD_DIR:-$bench_root/build}
 blog_bin="$build_dir/examples/blog/blog"
+# The blog's write routes take a JWT (strata.json "auth": "writers", HS256 with $BLOG_JWT_SECRET): every blog
+# the benchmarks start checks tokens with this secret, and every write sends one (blog_token).
+export BLOG_JWT_SECRET=${BLOG_JWT_SECRET:-strata-bench-secret-not-for-production-0123456789}
 strata_bin="$build_dir/src/strata"
 bench_quick=${BENCH_QUICK:-0}
 [ "$bench_quick" = 1 ] || bench_quick=0
@@ -92,11 +95,17 @@ start_blog() {
   wait_for "http://127.0.0.1:$blog_port/posts" || { cat "$bench_work/$name.log" >&2; return 1; }
 }
 
+# blog_token: a token the blog's writers authorizer accepts for a day, minted by `blog token` with $BLOG_JWT_SECRET.
+blog_token() {
+  "$blog_bin" --app "$bench_root/examples/blog" token --sub bench --ttl 86400
+}
+
 # seed_blog PORT: posts 2..20 beside the migrations' post 1, as the http bench always had them.
 seed_blog() {
-  local i
+  local i token
+  token=$(blog_token)
   for i in $(seq 2 20); do
-    curl -sf -o /dev/null -X POST "http://127.0.0.1:$1/posts" \
+    curl -sf -o /dev/null -X POST "http://127.0.0.1:$1/posts" -H "Authorization: Bearer $token" \
       -d "{\"title\":\"Post number $i\",\"slug\":\"post-$i\",\"user_id\":\"344d117ea9f1\",\"description\":\"The description of post $i\"}"
   done
 }

@@ -1,5 +1,6 @@
--- wrk: POST /posts, each request with a slug of its own (slugs are unique, 1 to 20 of a-z, 0-9, '-').
---   wrk -s bench/post_posts.lua URL -- ROUND
+-- wrk: POST /posts, each request with a slug of its own (slugs are unique, 1 to 20 of a-z, 0-9, '-'),
+-- with the bearer token the blog's write routes require (checked on every request, as in production).
+--   wrk -s bench/post_posts.lua URL -- TOKEN ROUND
 -- ROUND (a number) keeps the slugs of later rounds on the same database apart from earlier ones.
 local threads = 0
 
@@ -13,7 +14,9 @@ local counter = 0
 local headers = {["Content-Type"] = "application/json"}
 
 function init(args)
-  prefix = "r" .. (args[1] or "1") .. "t" .. (thread_number or 1) .. "-"
+  if not args[1] or args[1] == "" then error("post_posts.lua: give the bearer token: wrk -s post_posts.lua URL -- TOKEN ROUND") end
+  headers["Authorization"] = "Bearer " .. args[1]
+  prefix = "r" .. (args[2] or "1") .. "t" .. (thread_number or 1) .. "-"
 end
 
 function request()

@@ -18,4 +18,6 @@ std::string resolve_database_url(const AppEnvironment& environment, const Projec
   return "sqlite:" + (project.directory / ".strata" / (project.database.name + ".db")).string();
 }
 
+std::filesystem::path development_auth_folder(const Project& project) { return project.directory / ".strata" / "auth"; }
+
 }  // namespace strata::cli

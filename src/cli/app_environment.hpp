@@ -16,5 +16,8 @@ struct AppEnvironment {
 Project load_app_project(const AppEnvironment& environment);
 // The database URL to use: --db, then STRATA_DB, then sqlite:<app>/.strata/<database>.db
 std::string resolve_database_url(const AppEnvironment& environment, const Project& project);
+// Where local commands keep development secrets of strata.json "auth" whose variable is
+// unset: <app>/.strata/auth (beside the SQLite file, ignored by git).
+std::filesystem::path development_auth_folder(const Project& project);
 
 }  // namespace strata::cli

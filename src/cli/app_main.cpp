@@ -13,7 +13,8 @@
 #include "cli/package_command.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/synth_command.hpp"
-#include "deploy/migration_resource.hpp"
+#include "cli/token_command.hpp"
+#include "deploy/builtin_functions.hpp"
 #include "lambda/runtime.hpp"
 #include "strata/function.hpp"
 #include "strata/version.hpp"
@@ -34,6 +35,7 @@ int run(int argc, char** argv) {
   int exit_code = kExitOk;
   add_serve_command(app, environment, exit_code);
   add_invoke_command(app, environment, exit_code);
+  add_token_command(app, environment, exit_code);
   add_migrate_command(
       app,
       [&environment] {

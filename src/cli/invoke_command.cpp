@@ -5,6 +5,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "auth/authorizer.hpp"
+#include "auth/lambda_authorizer.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/local_lambda_setup.hpp"
 #include "cli/migrate_command.hpp"
@@ -29,9 +31,24 @@ std::string read_event(const std::string& source) {
   return content.str();
 }
 
-int invoke(const AppEnvironment& environment, const std::string& function, const std::string& event_source) {
+// __authorize gets the settings a deploy would give it, from the jwt authorizer of strata.json
+// (its HS256 secret as serve finds it: the variable, else the development secret).
+std::vector<std::string> authorizer_settings(const Project& project, const std::string& authorizer) {
+  const AuthorizerConfig& config = auth::find_jwt_authorizer(project, authorizer);
+  if (config.secret_env.empty()) return auth::authorizer_environment(project, config);
+  std::string secret = auth::hs256_secret(project, config, auth::KeySourceOptions{development_auth_folder(project)}).value;
+  return auth::authorizer_environment(project, config, &secret);
+}
+
+int invoke(const AppEnvironment& environment, const std::string& function, const std::string& event_source,
+           const std::string& authorizer) {
   Project project = load_app_project(environment);
-  if (!find_function(function)) {
+  std::vector<std::string> extra_environment;
+  if (function == auth::kAuthorizerFunction) {
+    extra_environment = authorizer_settings(project, authorizer);
+  } else if (!authorizer.empty()) {
+    throw std::runtime_error("--authorizer is for invoking " + std::string(auth::kAuthorizerFunction) + " only");
+  } else if (!find_function(function)) {
     throw std::runtime_error("no function named '" + function + "' is built into this app (see `functions`)");
   }
   std::string event = read_event(event_source);
@@ -42,7 +59,7 @@ int invoke(const AppEnvironment& environment, const std::string& function, const
     auto client = database->connect();
     apply_pending_migrations(*client, project.database.migrations);
   }
-  auto service = start_local_lambda(project, url, function);
+  auto service = start_local_lambda(project, url, function, std::move(extra_environment));
   std::promise<lambda::InvokeResult> outcome;
   lambda::Invocation invocation;
   invocation.request_id = new_request_id();
@@ -63,6 +80,7 @@ void add_invoke_command(CLI::App& app, AppEnvironment& environment, int& exit_co
   struct Options {
     std::string function;
     std::string event;
+    std::string authorizer;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
@@ -72,7 +90,12 @@ void add_invoke_command(CLI::App& app, AppEnvironment& environment, int& exit_co
   command->add_option("function", options->function, "The function's name")->required();
   command->add_option("--event", options->event, "The event: a JSON file, or - for standard input (default: {})");
   command->add_option("--db", environment.database_url, "Database URL (default: $STRATA_DB, else the app's SQLite file)");
-  command->callback([&environment, &exit_code, options] { exit_code = invoke(environment, options->function, options->event); });
+  command->add_option("--authorizer", options->authorizer,
+                      "With FUNCTION __authorize (the built-in Lambda TOKEN authorizer): the jwt authorizer of "
+                      "strata.json whose settings it gets (default: the only one)");
+  command->callback([&environment, &exit_code, options] {
+    exit_code = invoke(environment, options->function, options->event, options->authorizer);
+  });
 }
 
 }  // namespace strata::cli

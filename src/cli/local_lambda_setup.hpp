@@ -20,8 +20,10 @@ std::string absolute_database_url(const std::string& url);
 // Settings of each function the routes name (or of `only`, when given), from strata.json.
 std::vector<lambda::FunctionSettings> function_settings(const Project& project, const std::string& only = {});
 
-// Starts warm processes of this binary for the app's functions.
+// Starts warm processes of this binary for the app's functions (or only `only`), each
+// also given `extra_environment` (NAME=VALUE).
 std::unique_ptr<lambda::LocalLambda> start_local_lambda(const Project& project, const std::string& url,
-                                                        const std::string& only = {});
+                                                        const std::string& only = {},
+                                                        std::vector<std::string> extra_environment = {});
 
 }  // namespace strata::cli

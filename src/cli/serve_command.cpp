@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "auth/authorizer.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/migrate_command.hpp"
 #include "core/log.hpp"
@@ -64,6 +65,9 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
   Project project = load_app_project(environment);
   std::string url = resolve_database_url(environment, project);
   if (options.lambda) check_shareable(url);  // before migrating anything
+  // Keys before anything listens: a protected route is never served without its check.
+  std::vector<std::string> auth_notes;
+  auth::AuthorizerSet authorizers(project, auth::KeySourceOptions{development_auth_folder(project)}, &auth_notes);
   auto database = db::open_database(url);
   {
     auto client = database->connect();
@@ -89,7 +93,9 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
   http::Server server(server_options, [&gateway](http::Request&& request, http::Reply reply) {
     gateway->handle(std::move(request), std::move(reply));
   });
-  gateway = std::make_unique<gateway::Gateway>(project, *database, server.threads(), gateway::GatewayOptions{},
+  gateway::GatewayOptions gateway_options;
+  gateway_options.authorizers = &authorizers;
+  gateway = std::make_unique<gateway::Gateway>(project, *database, server.threads(), gateway_options,
                                                local_lambda.get());
   server.listen();
   std::size_t routes = 0;
@@ -104,6 +110,7 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
     (void)written;  // the supervisor notices a missing byte as a failed start
     ::close(ready_fd);
   }
+  for (const std::string& note : auth_notes) log::notice("serve: " + note);
   if (listen_fd < 0 && options.host != "127.0.0.1" && options.host != "::1" && options.host != "localhost") {
     log::warn("serve: listening on " + options.host + ", reachable from other machines");
   }

@@ -25,4 +25,36 @@ std::optional<std::vector<std::uint8_t>> decode(std::string_view text) {
   return out;
 }
 
+std::string encode_url(std::string_view bytes) {
+  std::string out = encode(bytes);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
+std::optional<std::string> decode_url(std::string_view text) {
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string standard;
+  standard.reserve(text.size() + 3);
+  for (char c : text) {
+    bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (plain) {
+      standard += c;
+    } else if (c == '-') {
+      standard += '+';
+    } else if (c == '_') {
+      standard += '/';
+    } else {
+      return std::nullopt;  // '+', '/', '=' and anything else are not base64url
+    }
+  }
+  while (standard.size() % 4 != 0) standard += '=';
+  auto bytes = decode(standard);
+  if (!bytes) return std::nullopt;
+  return std::string(bytes->begin(), bytes->end());
+}
+
 }  // namespace strata::base64

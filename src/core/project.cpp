@@ -52,7 +52,7 @@ class Validator {
     project.file = file_;
     project.directory = file_.parent_path();
     expect_object(root, "");
-    reject_unknown_members(root, "", {"$schema", "name", "routes", "database", "cors", "functions", "deploy"});
+    reject_unknown_members(root, "", {"$schema", "name", "routes", "database", "cors", "functions", "deploy", "auth"});
 
     project.name = required_string(root, "", "name");
     bool valid_name = std::all_of(project.name.begin(), project.name.end(), [](char c) {
@@ -62,6 +62,7 @@ class Validator {
       fail("name", "expected a name that starts with a letter, then letters, digits, '_' or '-', got \"" +
                          project.name + "\"");
     }
+    read_auth(root, project);
     read_routes(root, project);
     read_database(root, project);
     read_cors(root, project.cors);
@@ -200,7 +201,7 @@ class Validator {
         std::string item_path = json_locator::index_path(path, i);
         const Value& item = entry.value[i];
         expect_object(item, item_path);
-        reject_unknown_members(item, item_path, {"method", "function"});
+        reject_unknown_members(item, item_path, {"method", "function", "auth"});
         RouteMethod method;
         method.method = required_string(item, item_path, "method");
         std::transform(method.method.begin(), method.method.end(), method.method.begin(), ::toupper);
@@ -216,6 +217,15 @@ class Validator {
           fail(item_path + ".function", "expected a function name (letters, digits, '_'), got \"" + method.function + "\"");
         }
         method.json_path = item_path + ".function";
+        if (member(item, "auth")) {
+          method.authorizer = required_string(item, item_path, "auth");
+          if (!project.authorizers.count(method.authorizer)) {
+            std::string known;
+            for (const auto& [name, config] : project.authorizers) known += (known.empty() ? "" : ", ") + name;
+            fail(item_path + ".auth", "no authorizer named '" + method.authorizer + "' in \"auth\"" +
+                                          (known.empty() ? " (the file declares none)" : " (it declares: " + known + ")"));
+          }
+        }
         route.methods.push_back(std::move(method));
       }
       project.routes.push_back(std::move(route));
@@ -320,6 +330,63 @@ class Validator {
       config.max_concurrency = integer(entry.value, path, "maxConcurrency", 0, 256, config.max_concurrency);
       config.json_path = path;
       project.functions.emplace(std::move(name), std::move(config));
+    }
+  }
+
+  // "auth": {"NAME": {"type": "jwt", "issuer", "audience", one key source} | {"type": "apiKey", key source}}
+  void read_auth(const Value& root, Project& project) const {
+    const Value* auth = member(root, "auth");
+    if (!auth) return;
+    expect_object(*auth, "auth");
+    for (const auto& entry : auth->GetObject()) {
+      AuthorizerConfig config;
+      config.name.assign(entry.name.GetString(), entry.name.GetStringLength());
+      std::string path = json_locator::key_path("auth", config.name);
+      if (!is_name(config.name)) fail(path, "expected an authorizer name (letters, digits, '_')");
+      expect_object(entry.value, path);
+      config.json_path = path;
+      std::string type = required_string(entry.value, path, "type");
+      auto file = [&](const char* key) {
+        return member(entry.value, key) ? (project.directory / required_string(entry.value, path, key)).lexically_normal()
+                                        : fs::path();
+      };
+      if (type == "jwt") {
+        config.type = AuthorizerConfig::Type::kJwt;
+        reject_unknown_members(entry.value, path,
+                               {"type", "issuer", "audience", "secretEnv", "publicKeyFile", "jwksFile", "leeway"});
+        config.issuer = required_string(entry.value, path, "issuer");
+        const Value* audience = member(entry.value, "audience");
+        if (!audience) fail(path, "missing required field 'audience' (a string or a list: what the tokens' \"aud\" must hold)");
+        config.audiences = string_list(*audience, path + ".audience");
+        if (config.audiences.empty()) fail(path + ".audience", "expected at least one audience");
+        config.leeway_seconds = integer(entry.value, path, "leeway", 0, 300, config.leeway_seconds);
+        if (member(entry.value, "secretEnv")) {
+          config.secret_env = required_string(entry.value, path, "secretEnv");
+          if (!is_name(config.secret_env)) fail(path + ".secretEnv", "expected an environment variable's name");
+        }
+        config.public_key_file = file("publicKeyFile");
+        config.jwks_file = file("jwksFile");
+        int sources = !config.secret_env.empty() + !config.public_key_file.empty() + !config.jwks_file.empty();
+        if (sources != 1) {
+          fail(path, "expected exactly one key source: \"secretEnv\" (HS256: the environment variable holding the "
+                     "secret), \"publicKeyFile\" or \"jwksFile\" (RS256)");
+        }
+      } else if (type == "apiKey") {
+        config.type = AuthorizerConfig::Type::kApiKey;
+        reject_unknown_members(entry.value, path, {"type", "keysEnv", "keysFile"});
+        if (member(entry.value, "keysEnv")) {
+          config.keys_env = required_string(entry.value, path, "keysEnv");
+          if (!is_name(config.keys_env)) fail(path + ".keysEnv", "expected an environment variable's name");
+        }
+        config.keys_file = file("keysFile");
+        if (config.keys_env.empty() == config.keys_file.empty()) {
+          fail(path, "expected exactly one key source: \"keysEnv\" (an environment variable of comma-separated keys) "
+                     "or \"keysFile\" (one key a line)");
+        }
+      } else {
+        fail(path + ".type", "expected \"jwt\" or \"apiKey\", got \"" + type + "\"");
+      }
+      project.authorizers.emplace(config.name, std::move(config));
     }
   }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The project file, strata.json: an app's name, routes, database and CORS settings.
+// The project file, strata.json: an app's name, routes, database, CORS and auth settings.
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -21,6 +21,7 @@ struct RouteMethod {
   std::string method;    // GET, POST, ... or ANY
   std::string function;  // a registered function's name
   std::string json_path;  // where it was declared, for error messages
+  std::string authorizer;  // the name of its "auth" entry; empty for an open route
 };
 
 struct Route {
@@ -45,6 +46,25 @@ struct FunctionConfig {
   int warm = 0;             // local warm processes; 0 means one per core
   int max_concurrency = 0;  // local processes at most; 0 means 4 per core
   std::string json_path;    // where it was declared
+};
+
+// One named entry of strata.json "auth". Secrets never live in strata.json: it names
+// the environment variable or file that holds them.
+struct AuthorizerConfig {
+  enum class Type { kJwt, kApiKey };
+  Type type = Type::kJwt;
+  std::string name;
+  // jwt: HS256 when secret_env is set, RS256 with public_key_file or jwks_file.
+  std::string issuer;
+  std::vector<std::string> audiences;
+  int leeway_seconds = 30;
+  std::string secret_env;                   // the variable holding the HS256 secret
+  std::filesystem::path public_key_file;    // absolute; an RSA public key in PEM
+  std::filesystem::path jwks_file;          // absolute; a JSON Web Key Set
+  // apiKey: the accepted x-api-key values.
+  std::string keys_env;                     // comma-separated keys
+  std::filesystem::path keys_file;          // absolute; one key a line
+  std::string json_path;                    // where it was declared
 };
 
 struct DatabaseSettings {
@@ -73,6 +93,7 @@ struct Project {
   CorsSettings cors;
   DeploySettings deploy;
   std::map<std::string, FunctionConfig, std::less<>> functions;  // only those strata.json configures
+  std::map<std::string, AuthorizerConfig, std::less<>> authorizers;  // strata.json "auth", by name
   std::string source;  // the file's text, to give later errors a line number
 };
 

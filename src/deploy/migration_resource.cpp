@@ -201,6 +201,4 @@ lambda::EventResult handle_migration_event(std::string_view text, const lambda::
   return {body, gave_up};
 }
 
-void register_builtin_functions() { lambda::register_event_function(kMigrateHandler, handle_migration_event); }
-
 }  // namespace strata::deploy

@@ -18,7 +18,4 @@ std::filesystem::path deployed_migrations_directory();
 
 lambda::EventResult handle_migration_event(std::string_view event, const lambda::EventInvocation& invocation);
 
-// Registers `__migrate` (and any other built-in event function) with the runtime.
-void register_builtin_functions();
-
 }  // namespace strata::deploy

@@ -61,7 +61,14 @@ Gateway::Gateway(const Project& project, db::Database& database, unsigned thread
       lambda_(lambda),
       clients_(threads) {
   for (const Route& route : project.routes) {
-    for (const RouteMethod& method : route.methods) functions_[&method] = find_function(method.function);
+    for (const RouteMethod& method : route.methods) {
+      functions_[&method] = find_function(method.function);
+      if (method.authorizer.empty()) continue;
+      // Fail closed: a protected route is never served without its check.
+      const auth::Authorizer* authorizer = options_.authorizers ? options_.authorizers->find(method.authorizer) : nullptr;
+      if (!authorizer) throw std::logic_error("the gateway has no authorizer '" + method.authorizer + "' for " + route.path);
+      authorizers_[&method] = authorizer;
+    }
   }
 }
 
@@ -248,8 +255,28 @@ void Gateway::route(http::Request& request, const std::shared_ptr<Exchange>& exc
     return finish(*exchange, std::move(response));
   }
   exchange->function = route_method->function;
+  auth::Verdict verdict;
+  if (auto protected_route = authorizers_.find(route_method); protected_route != authorizers_.end()) {
+    auto header = [&request](std::string_view name) -> std::optional<std::string_view> {
+      auto found = request.find(name);
+      if (found == request.end()) return std::nullopt;
+      return found->value();
+    };
+    verdict = protected_route->second->check(header("authorization"), header("x-api-key"));
+    if (verdict.denial) {
+      log::info("auth " + protected_route->second->name() + " refused " + std::string(method) + " " +
+                printable_path(target.path) + ": " + verdict.reason);
+      auth::DenialAnswer answer = auth::denial_answer(*verdict.denial, options_.api_flavor, verdict.reason);
+      auto response = http::json_error(answer.status, answer.message, version, keep_alive);
+      if (!answer.www_authenticate.empty()) response.set(bhttp::field::www_authenticate, answer.www_authenticate);
+      return finish(*exchange, std::move(response));
+    }
+  }
   RequestOrigin origin{exchange->reply.remote_address(), options_.stage};
   Request function_request = build_rest_request(request, std::move(*match), origin);
+  function_request.request_context.authorizer = std::move(verdict.authorizer);
+  function_request.request_context.identity.api_key = std::move(verdict.api_key);
+  function_request.request_context.identity.api_key_id = std::move(verdict.api_key_id);
   if (lambda_) return run_in_lambda(*route_method, std::move(function_request), exchange);
   finish(*exchange, run_in_process(*route_method, std::move(function_request), *exchange));
 }

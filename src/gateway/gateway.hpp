@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "auth/authorizer.hpp"
 #include "core/project.hpp"
 #include "db/database.hpp"
 #include "gateway/cors.hpp"
@@ -22,6 +23,9 @@ struct GatewayOptions {
   std::string stage = "local";
   std::chrono::milliseconds function_timeout{3000};  // reported to in-process functions as their deadline
   bool access_log = true;
+  // The checks of strata.json "auth"; required (else the constructor throws) when a route names one.
+  const auth::AuthorizerSet* authorizers = nullptr;
+  auth::ApiFlavor api_flavor = auth::ApiFlavor::kRest;  // whose answers a refused request gets
 };
 
 class Gateway {
@@ -56,6 +60,7 @@ class Gateway {
   Cors cors_;
   lambda::LocalLambda* lambda_;
   std::unordered_map<const RouteMethod*, const Function*> functions_;
+  std::unordered_map<const RouteMethod*, const auth::Authorizer*> authorizers_;  // protected routes only
   std::vector<std::unique_ptr<db::Client>> clients_;  // one per event loop
 };
 

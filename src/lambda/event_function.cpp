@@ -7,8 +7,8 @@
 namespace strata::lambda {
 namespace {
 
-std::map<std::string, EventFunction, std::less<>>& registry() {
-  static std::map<std::string, EventFunction, std::less<>> functions;
+std::map<std::string, EventFunctionFactory, std::less<>>& registry() {
+  static std::map<std::string, EventFunctionFactory, std::less<>> functions;
   return functions;
 }
 
@@ -19,13 +19,13 @@ std::string environment(const char* name) {
 
 }  // namespace
 
-void register_event_function(std::string name, EventFunction function) {
-  if (!registry().emplace(name, std::move(function)).second) {
+void register_event_function(std::string name, EventFunctionFactory factory) {
+  if (!registry().emplace(name, std::move(factory)).second) {
     throw std::logic_error("event function '" + name + "' is registered twice");
   }
 }
 
-const EventFunction* find_event_function(std::string_view name) {
+const EventFunctionFactory* find_event_function(std::string_view name) {
   auto it = registry().find(name);
   return it == registry().end() ? nullptr : &it->second;
 }

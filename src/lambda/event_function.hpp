@@ -4,6 +4,7 @@
 // custom resource). Their names start with "__" so they never clash with an app's.
 #include <chrono>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,10 +23,23 @@ struct EventResult {
 };
 
 using EventFunction = std::function<EventResult(std::string_view event, const EventInvocation& invocation)>;
+// Makes the function once, at the runtime's start: what it throws is an init error.
+using EventFunctionFactory = std::function<EventFunction()>;
 
-void register_event_function(std::string name, EventFunction function);
+// Thrown by an event function whose failure has a type of its own (Lambda's errorType),
+// e.g. a Lambda authorizer's "Unauthorized". Other exceptions are typed by their C++ name.
+class EventFunctionError : public std::runtime_error {
+ public:
+  EventFunctionError(const std::string& message, std::string type) : std::runtime_error(message), type_(std::move(type)) {}
+  const std::string& type() const { return type_; }
+
+ private:
+  std::string type_;
+};
+
+void register_event_function(std::string name, EventFunctionFactory factory);
 // The event function registered under `name`, or nullptr.
-const EventFunction* find_event_function(std::string_view name);
+const EventFunctionFactory* find_event_function(std::string_view name);
 
 // The database a deployed function uses: STRATA_DB, else the Data API from the
 // variables the synthesized template sets (DB_CLUSTER_ARN, DB_SECRET_ARN, DB_NAME);

@@ -169,6 +169,7 @@ void FunctionPool::spawn_locked() {
                                 "AWS_SESSION_TOKEN", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
     if (const char* value = std::getenv(inherited)) variables.push_back(std::string(inherited) + "=" + value);
   }
+  variables.insert(variables.end(), launch_.extra_environment.begin(), launch_.extra_environment.end());
   std::vector<char*> environment;
   for (std::string& variable : variables) environment.push_back(variable.data());
   environment.push_back(nullptr);

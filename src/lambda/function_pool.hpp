@@ -25,6 +25,7 @@ struct ProcessLaunch {
   std::filesystem::path directory;   // LAMBDA_TASK_ROOT and working directory
   std::string database_url;          // given as STRATA_DB
   std::string region = "us-east-1";
+  std::vector<std::string> extra_environment;  // NAME=VALUE the deployed function would also get
 };
 
 class FunctionPool {

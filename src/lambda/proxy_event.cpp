@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "lambda/event_authorizer.hpp"
 #include "strata/json.hpp"
 
 namespace strata::lambda {
@@ -123,7 +124,15 @@ std::string to_event_json(const Request& request) {
   }
   write_member(writer, "sourceIp", context.identity.source_ip);
   write_member(writer, "userAgent", context.identity.user_agent);
+  if (!context.identity.api_key.empty()) {
+    write_member(writer, "apiKey", context.identity.api_key);
+    write_member(writer, "apiKeyId", context.identity.api_key_id);
+  }
   writer.EndObject();
+  if (!context.authorizer.empty()) {
+    writer.Key("authorizer");
+    write_rest_authorizer(writer, context.authorizer);
+  }
   write_member(writer, "path", context.path);
   write_member(writer, "protocol", context.protocol);
   write_member(writer, "requestId", context.request_id);
@@ -185,7 +194,10 @@ Request from_event_json(std::string_view json) {
     if (const Value* identity = object_member(*context, "identity")) {
       out.identity.source_ip = string_member(*identity, "sourceIp");
       out.identity.user_agent = string_member(*identity, "userAgent");
+      out.identity.api_key = string_member(*identity, "apiKey");
+      out.identity.api_key_id = string_member(*identity, "apiKeyId");
     }
+    if (const Value* authorizer = object_member(*context, "authorizer")) out.authorizer = read_authorizer(*authorizer);
   }
   return request;
 }

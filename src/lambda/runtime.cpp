@@ -128,9 +128,16 @@ std::chrono::system_clock::time_point deadline_of(const http::ClientResponse& ne
       std::chrono::milliseconds(std::strtoll(std::string(next.base()["Lambda-Runtime-Deadline-Ms"]).c_str(), nullptr, 10)));
 }
 
-// The loop of a built-in event function: no API Gateway event, no database opened
-// for it (it opens what it needs, when it needs it).
-int run_event_function(RuntimeApi& api, const std::string& handler, const EventFunction& function) {
+// The loop of a built-in event function (__migrate, __authorize): no API Gateway
+// event, no database opened for it (it opens what it needs, when it needs it).
+int run_event_function(RuntimeApi& api, const std::string& handler, const EventFunctionFactory& factory) {
+  EventFunction function;
+  try {
+    function = factory();
+  } catch (const std::exception& error) {
+    init_error(api, error.what(), "Runtime.InitError");
+    return 1;
+  }
   while (auto next = api.next()) {
     std::string request_id(next->base()["Lambda-Runtime-Aws-Request-Id"]);
     log::set_request_id(request_id);
@@ -142,6 +149,8 @@ int run_event_function(RuntimeApi& api, const std::string& handler, const EventF
         log::warn("runtime: " + handler + " left work running; exiting so that it stops");
         return 1;
       }
+    } catch (const EventFunctionError& error) {
+      api.post(target + "/error", error_json(error.what(), error.type()), "Runtime.Unhandled");
     } catch (const std::exception& error) {
       std::string type = type_name_of_current_exception();
       log::error("function " + handler + " failed: " + type + ": " + error.what());
@@ -161,7 +170,7 @@ int run_runtime(const std::string& runtime_api) {
   std::string function_name = environment("AWS_LAMBDA_FUNCTION_NAME", handler.c_str());
   const Function* function = find_function(handler);
   if (!function) {
-    if (const EventFunction* event_function = find_event_function(handler)) {
+    if (const EventFunctionFactory* event_function = find_event_function(handler)) {
       return run_event_function(api, handler, *event_function);
     }
     std::string known;

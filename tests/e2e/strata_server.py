@@ -17,7 +17,10 @@ The blog runs in the mode the environment names (ServerTestCase.start_blog):
 Other servers (StrataServer, start_server) stay on SQLite, in-process, unless told.
 """
 
+import base64
 import collections
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -74,6 +77,44 @@ def sqlite_migrations(app_dir):
     """[(version, script)] that a SQLite database of the app gets, in version order:
     v<N>.sql and v<N>.sqlite.sql, not v<N>.mysql.sql."""
     return engine_migrations(app_dir, "sqlite")
+
+
+# -- tokens for the blog's write routes -------------------------------------------
+
+# The blog's write routes take a JWT (strata.json: "auth": "writers", HS256 with the secret
+# in $BLOG_JWT_SECRET). Every server the tests start gets this secret, and the requests
+# of a blog server carry a token minted with it (StrataServer.default_headers).
+BLOG_JWT_SECRET = "e2e-blog-jwt-secret-not-for-production-0123456789"
+BLOG_JWT_ISSUER = "https://blog.example.com"
+BLOG_JWT_AUDIENCE = "blog"
+
+
+def b64url(data):
+    """base64url without padding, as JWTs write their parts."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def mint_hs256(claims, secret, header=None):
+    """A compact JWT of `claims` (a dict, or JSON text) signed HS256 with `secret`."""
+    header = header or {"alg": "HS256", "typ": "JWT"}
+    payload = claims if isinstance(claims, str) else json.dumps(claims, separators=(",", ":"))
+    signing_input = b64url(json.dumps(header, separators=(",", ":"))) + "." + b64url(payload)
+    signature = hmac.new(secret.encode("utf-8"), signing_input.encode("ascii"), hashlib.sha256).digest()
+    return signing_input + "." + b64url(signature)
+
+
+def blog_token(sub="e2e-writer", ttl=3600, secret=BLOG_JWT_SECRET, **claims):
+    """A token the blog's `writers` authorizer accepts (unless the arguments say otherwise)."""
+    now = int(time.time())
+    body = {"iss": BLOG_JWT_ISSUER, "aud": BLOG_JWT_AUDIENCE, "sub": sub, "iat": now, "exp": now + ttl}
+    body.update(claims)
+    return mint_hs256(body, secret)
+
+
+def blog_auth_headers(token=None):
+    return {"Authorization": "Bearer " + (token or blog_token())}
 
 
 # -- the mode the blog runs in, and its databases -------------------------------
@@ -276,6 +317,7 @@ def run_cli(binary, args, cwd=None, env=None, timeout=20):
     """Runs `binary args...` to completion; returns the CompletedProcess (text stdout/stderr)."""
     full_env = dict(os.environ)
     full_env.pop("STRATA_DB", None)
+    full_env["BLOG_JWT_SECRET"] = BLOG_JWT_SECRET  # else a blog `serve` makes a development secret in the source tree
     if env:
         full_env.update(env)
     return subprocess.run([binary] + list(args), cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
@@ -293,11 +335,16 @@ class StrataServer:
                  the caller owns it (drops it)
     lambda_mode: serve with --lambda (each function in warm processes of its own)
     extra_args:  appended after `serve ...`
+    default_headers: sent with every request() (a header given to request() as None is left
+                 out); default for the blog: a valid token for its write routes
     """
 
     def __init__(self, binary, app_dir=None, cwd=None, db_path=None, extra_args=(), env=None, database=None,
-                 lambda_mode=False):
+                 lambda_mode=False, default_headers=None):
         self.binary = binary
+        if default_headers is None:
+            default_headers = blog_auth_headers() if os.path.basename(binary) == "blog" else {}
+        self.default_headers = dict(default_headers)
         self.app_dir = app_dir
         self.cwd = cwd or app_dir or SOURCE_DIR
         self.workdir = tempfile.mkdtemp(prefix="strata-e2e-")
@@ -331,6 +378,7 @@ class StrataServer:
     def start(self):
         env = dict(os.environ)
         env.pop("STRATA_DB", None)
+        env["BLOG_JWT_SECRET"] = BLOG_JWT_SECRET
         if self.env:
             env.update(self.env)
         with open(self.log_path, "wb") as log:
@@ -489,7 +537,9 @@ class StrataServer:
         A dict or list body is sent as JSON; a str as UTF-8. Should the server have
         closed the reused idle connection, the request is retried once on a new one.
         """
-        headers = dict(headers or {})
+        merged = dict(self.default_headers)
+        merged.update(headers or {})
+        headers = {name: value for name, value in merged.items() if value is not None}
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode("utf-8")
             headers.setdefault("Content-Type", "application/json")

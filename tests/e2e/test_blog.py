@@ -14,8 +14,8 @@ import re
 import threading
 import unittest
 
-from strata_server import (BLOG_APP_DIR, DATA_API_ENV, ServerTestCase, blog_binary, e2e_mode, engine_migrations,
-                           run_cli)
+from strata_server import (BLOG_APP_DIR, DATA_API_ENV, ServerTestCase, blog_binary, blog_token, e2e_mode,
+                           engine_migrations, run_cli)
 
 SEED_POST = {
     "id": 1,
@@ -56,6 +56,45 @@ class BlogTestCase(ServerTestCase, unittest.TestCase):
         self.assertIn("message", body)
         for word in words:
             self.assertIn(word, body["message"])
+
+
+class WriteAuthTest(BlogTestCase):
+    """The write routes take a JWT of the `writers` authorizer; reads stay open."""
+
+    WRITES = (("POST", "/posts", {"title": "t", "slug": "denied"}), ("PUT", "/posts/1", {"title": "changed"}),
+              ("DELETE", "/posts/1", None), ("POST", "/posts/1/comments", {"comment_text": "denied"}))
+
+    def assertRefused(self, authorization, status=401):
+        for method, path, body in self.WRITES:
+            with self.subTest(method=method, path=path):
+                got, headers, answer = self.server.json_request(
+                    method, path, body, {"Authorization": authorization, "Origin": "https://reader.example"})
+                self.assertEqual((got, answer), (status, {"message": "Unauthorized"}))
+                self.assertEqual(headers["Access-Control-Allow-Origin"], "*")
+        status, _, listing = self.server.json_request("GET", "/posts")
+        self.assertEqual(listing, {"items": [SEED_POST], "next": None}, "a refused write changed something")
+        status, _, comments = self.server.json_request("GET", "/posts/1/comments")
+        self.assertEqual(comments, {"items": []}, "a refused write changed something")
+
+    def test_writes_without_a_token_are_401(self):
+        self.assertRefused(None)
+        self.assertRefused("Bearer ")
+
+    def test_expired_wrongly_signed_and_foreign_tokens_are_401(self):
+        self.assertRefused("Bearer " + blog_token(ttl=-120))
+        self.assertRefused("Bearer " + blog_token(secret="not-the-blog-secret"))
+        self.assertRefused("Bearer " + blog_token(aud="another-api"))
+        self.assertRefused("Bearer " + blog_token(iss="https://evil.example"))
+
+    def test_reads_need_no_token(self):
+        for path in ("/posts", "/posts/1", "/posts/1/comments"):
+            status, _, _ = self.server.json_request("GET", path, headers={"Authorization": None})
+            self.assertEqual(status, 200, path)
+
+    def test_a_good_token_writes(self):
+        status, _, post = self.server.json_request("POST", "/posts", {"title": "t", "slug": "allowed"},
+                                                   {"Authorization": "Bearer " + blog_token(sub="alice")})
+        self.assertEqual(status, 201, post)
 
 
 class GetPostsTest(BlogTestCase):
@@ -196,7 +235,8 @@ class CreatePostTest(BlogTestCase):
         connection = self.server.connect()
         self.addCleanup(connection.close)
         parts = (b'{"title": "Chunked", ', b'"slug": "chunked"}')
-        connection.request("POST", "/posts", body=iter(parts), headers={"Content-Type": "application/json"},
+        connection.request("POST", "/posts", body=iter(parts),
+                           headers=dict(self.server.default_headers, **{"Content-Type": "application/json"}),
                            encode_chunked=True)
         response = connection.getresponse()
         body = json.loads(response.read())
@@ -446,7 +486,8 @@ class GatewayTest(BlogTestCase):
         connection = self.server.connect()
         self.addCleanup(connection.close)
         chunks = (b"x" * 600 for _ in range(3))  # no Content-Length: the limit trips while reading
-        connection.request("POST", "/posts", body=chunks, headers={"Content-Type": "application/json"},
+        connection.request("POST", "/posts", body=chunks,
+                           headers=dict(self.server.default_headers, **{"Content-Type": "application/json"}),
                            encode_chunked=True)
         response = connection.getresponse()
         body = json.loads(response.read())
@@ -702,7 +743,8 @@ class ConcurrencyTest(ServerTestCase, unittest.TestCase):
                 for i in range(self.REQUESTS):
                     if i % 2 == 0:
                         body = json.dumps({"title": "t%d-%d" % (index, i), "slug": "c-%d-%d" % (index, i)})
-                        connection.request("POST", "/posts", body, {"Content-Type": "application/json"})
+                        connection.request("POST", "/posts", body,
+                                           dict(server.default_headers, **{"Content-Type": "application/json"}))
                     else:
                         connection.request("GET", "/posts?limit=5" if i % 4 == 1 else "/posts/1")
                     response = connection.getresponse()

@@ -13,7 +13,7 @@ import tempfile
 import time
 import unittest
 
-from strata_server import (BLOG_APP_DIR, SOURCE_DIR, ServerTestCase, StrataServer, blog_binary, run_cli,
+from strata_server import (BLOG_APP_DIR, BLOG_JWT_SECRET, SOURCE_DIR, ServerTestCase, StrataServer, blog_binary, run_cli,
                            sqlite_migrations)
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_MIGRATION_FAILED = 0, 1, 2, 4
@@ -315,7 +315,8 @@ class ServeLifecycleTest(CliTestCase):
         with open(log_path, "wb") as log:
             process = subprocess.Popen([blog_binary(), "serve", "--host", "::1", "--port", "0", "--db",
                                         "sqlite:" + os.path.join(self.tmp, "v6.db")],
-                                       cwd=BLOG_APP_DIR, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+                                       cwd=BLOG_APP_DIR, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+                                       env=dict(os.environ, BLOG_JWT_SECRET=BLOG_JWT_SECRET))
 
         def stop():
             if process.poll() is None:

@@ -117,7 +117,7 @@ class OwnMariadb:
 def timed_request(server, method, path, body=None):
     """One request on a connection of its own: (status, body bytes, headers, seconds), or
     (None, error text, None, seconds) when it failed or took longer than TIMEOUT."""
-    headers = {}
+    headers = dict(server.default_headers)
     if body is not None:
         body = json.dumps(body).encode("utf-8")
         headers["Content-Type"] = "application/json"

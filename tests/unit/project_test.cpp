@@ -374,7 +374,7 @@ TEST(ProjectFile, UnknownTopLevelFieldIsRejected) {
   "routes": {},
   "colour": "blue"
 })"),
-            "/srv/app/strata.json:4: colour: unknown field; expected one of name, routes, database, cors, functions, deploy");
+            "/srv/app/strata.json:4: colour: unknown field; expected one of name, routes, database, cors, functions, deploy, auth");
 }
 
 TEST(ProjectFile, SchemaFieldIsAllowed) {
@@ -589,6 +589,83 @@ TEST(ProjectFile, UnknownDeployFieldsAndBadValuesAreRejected) {
             "/srv/app/strata.json:2: deploy.architecture: expected \"x86_64\" or \"arm64\", got \"x86\"");
   EXPECT_EQ(with_deploy(R"({"stage": "my stage"})"),
             "/srv/app/strata.json:2: deploy.stage: expected a stage name (letters, digits, '_', '-'), got \"my stage\"");
+}
+
+TEST(ProjectAuth, AuthorizersAndProtectedRoutesAreRead) {
+  Project project = parse_project(R"({
+  "name": "blog",
+  "routes": {"posts": [{"method": "GET", "function": "get_posts"}, {"method": "POST", "function": "create_post", "auth": "writers"}]},
+  "auth": {
+    "writers": {"type": "jwt", "issuer": "https://issuer.example", "audience": ["blog", "admin"], "secretEnv": "BLOG_JWT_SECRET"},
+    "rsa": {"type": "jwt", "issuer": "https://issuer.example", "audience": "blog", "publicKeyFile": "keys/public.pem", "leeway": 5},
+    "partners": {"type": "apiKey", "keysFile": "keys.txt"}
+  }
+})",
+                                  kFile);
+  EXPECT_EQ(project.routes[0].methods[0].authorizer, "");
+  EXPECT_EQ(project.routes[0].methods[1].authorizer, "writers");
+  const AuthorizerConfig& writers = project.authorizers.at("writers");
+  EXPECT_EQ(writers.type, AuthorizerConfig::Type::kJwt);
+  EXPECT_EQ(writers.audiences, (std::vector<std::string>{"blog", "admin"}));
+  EXPECT_EQ(writers.secret_env, "BLOG_JWT_SECRET");
+  EXPECT_EQ(writers.leeway_seconds, 30);
+  EXPECT_EQ(project.authorizers.at("rsa").public_key_file, "/srv/app/keys/public.pem");
+  EXPECT_EQ(project.authorizers.at("rsa").audiences, (std::vector<std::string>{"blog"}));
+  EXPECT_EQ(project.authorizers.at("rsa").leeway_seconds, 5);
+  EXPECT_EQ(project.authorizers.at("partners").type, AuthorizerConfig::Type::kApiKey);
+  EXPECT_EQ(project.authorizers.at("partners").keys_file, "/srv/app/keys.txt");
+}
+
+TEST(ProjectAuth, UnknownAuthorizerOnARouteIsRejected) {
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {"posts": [{"method": "POST", "function": "create_post", "auth": "writer"}]},
+  "auth": {"writers": {"type": "apiKey", "keysEnv": "KEYS"}}
+})"),
+            "/srv/app/strata.json:3: routes[\"posts\"][0].auth: no authorizer named 'writer' in \"auth\" (it declares: "
+            "writers)");
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {"posts": [{"method": "POST", "function": "create_post", "auth": "writers"}]}
+})"),
+            "/srv/app/strata.json:3: routes[\"posts\"][0].auth: no authorizer named 'writers' in \"auth\" (the file "
+            "declares none)");
+}
+
+TEST(ProjectAuth, JwtAuthorizerNeedsIssuerAudienceAndOneKeySource) {
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {"posts": [{"method": "GET", "function": "f"}]},
+  "auth": {"w": {"type": "jwt", "audience": "blog", "secretEnv": "S"}}
+})"),
+            "/srv/app/strata.json:4: auth[\"w\"]: missing required field 'issuer'");
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {"posts": [{"method": "GET", "function": "f"}]},
+  "auth": {"w": {"type": "jwt", "issuer": "i", "secretEnv": "S"}}
+})"),
+            "/srv/app/strata.json:4: auth[\"w\"]: missing required field 'audience' (a string or a list: what the "
+            "tokens' \"aud\" must hold)");
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {"posts": [{"method": "GET", "function": "f"}]},
+  "auth": {"w": {"type": "jwt", "issuer": "i", "audience": "a", "secretEnv": "S", "jwksFile": "k.json"}}
+})"),
+            "/srv/app/strata.json:4: auth[\"w\"]: expected exactly one key source: \"secretEnv\" (HS256: the "
+            "environment variable holding the secret), \"publicKeyFile\" or \"jwksFile\" (RS256)");
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {"posts": [{"method": "GET", "function": "f"}]},
+  "auth": {"w": {"type": "jwt", "issuer": "i", "audience": "a", "secret": "hunter2"}}
+})"),
+            "/srv/app/strata.json:4: auth[\"w\"].secret: unknown field; expected one of type, issuer, audience, "
+            "secretEnv, publicKeyFile, jwksFile, leeway");
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {"posts": [{"method": "GET", "function": "f"}]},
+  "auth": {"w": {"type": "oauth"}}
+})"),
+            "/srv/app/strata.json:4: auth[\"w\"].type: expected \"jwt\" or \"apiKey\", got \"oauth\"");
 }
 
 }  // namespace

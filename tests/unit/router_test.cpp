@@ -13,7 +13,7 @@ namespace {
 Route route(std::string path, std::initializer_list<std::pair<const char*, const char*>> methods = {{"GET", "f"}}) {
   Route result;
   result.path = std::move(path);
-  for (const auto& [method, function] : methods) result.methods.push_back({method, function, ""});
+  for (const auto& [method, function] : methods) result.methods.push_back({method, function, "", ""});
   return result;
 }
 
