@@ -52,7 +52,7 @@ class Validator {
     project.file = file_;
     project.directory = file_.parent_path();
     expect_object(root, "");
-    reject_unknown_members(root, "", {"$schema", "name", "routes", "database", "cors", "functions"});
+    reject_unknown_members(root, "", {"$schema", "name", "api", "routes", "database", "cors", "functions"});
 
     project.name = required_string(root, "", "name");
     bool valid_name = std::all_of(project.name.begin(), project.name.end(), [](char c) {
@@ -63,6 +63,7 @@ class Validator {
                          project.name + "\"");
     }
     read_routes(root, project);
+    read_api(root, project);
     read_database(root, project);
     read_cors(root, project.cors);
     read_functions(root, project);
@@ -218,6 +219,23 @@ class Validator {
         route.methods.push_back(std::move(method));
       }
       project.routes.push_back(std::move(route));
+    }
+  }
+
+  void read_api(const Value& root, Project& project) const {
+    const Value* api = member(root, "api");
+    if (!api) return;
+    expect_object(*api, "api");
+    reject_unknown_members(*api, "api", {"type"});
+    const Value* type = member(*api, "type");
+    if (!type) return;
+    std::string text = string_value(*type, "api.type");
+    if (text == "rest") {
+      project.api = ApiType::kRest;
+    } else if (text == "http") {
+      project.api = ApiType::kHttp;
+    } else {
+      fail("api.type", "expected \"rest\" (a REST API, payload format 1.0) or \"http\" (an HTTP API, payload format 2.0), got \"" + text + "\"");
     }
   }
 

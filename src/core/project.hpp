@@ -47,6 +47,10 @@ struct FunctionConfig {
   std::string json_path;    // where it was declared
 };
 
+// Which API Gateway flavour serves the routes (strata.json "api.type"): a REST API
+// sends payload format 1.0 events, an HTTP API payload format 2.0.
+enum class ApiType { kRest, kHttp };
+
 struct DatabaseSettings {
   std::string name;
   std::filesystem::path migrations;  // absolute
@@ -57,6 +61,7 @@ struct Project {
   std::filesystem::path file;       // directory / "strata.json"
   std::string name;
   std::vector<Route> routes;
+  ApiType api = ApiType::kRest;
   DatabaseSettings database;
   CorsSettings cors;
   std::map<std::string, FunctionConfig, std::less<>> functions;  // only those strata.json configures

@@ -6,6 +6,8 @@
 #include "core/database_error_response.hpp"
 #include "core/log.hpp"
 #include "core/request_id.hpp"
+#include "gateway/gateway_errors.hpp"
+#include "gateway/http_api_request.hpp"
 #include "gateway/rest_request.hpp"
 #include "gateway/url.hpp"
 #include "lambda/proxy_event.hpp"
@@ -57,7 +59,7 @@ Gateway::Gateway(const Project& project, db::Database& database, unsigned thread
       database_(database),
       options_(std::move(options)),
       router_(project.routes),
-      cors_(project.cors),
+      cors_(project.cors, project.api),
       lambda_(lambda),
       clients_(threads) {
   for (const Route& route : project.routes) {
@@ -75,11 +77,22 @@ db::Client& Gateway::client() {
 
 void Gateway::drop_client() { clients_.at(http::Server::current_thread_index()).reset(); }
 
-http::Response to_http_response(Response&& response, unsigned version, bool keep_alive) {
+http::Response to_http_response(Response&& response, unsigned version, bool keep_alive, ApiType api) {
+  if (response.proxy_result_json) {
+    // A result given as raw JSON: read as API Gateway reads what Lambda returns.
+    std::string why;
+    PayloadFormat format = api == ApiType::kHttp ? PayloadFormat::kV2 : PayloadFormat::kV1;
+    auto read = lambda::from_response_json(*response.proxy_result_json, format, &why);
+    if (!read) {
+      log::error("a function returned a malformed proxy response: " + why);
+      return function_failed(api, true, version, keep_alive);
+    }
+    response = std::move(*read);
+  }
   if (response.status_code < 100 || response.status_code > 599) {
     // API Gateway's answer to a proxy response it cannot read.
     log::error("a function returned statusCode " + std::to_string(response.status_code) + ", outside 100..599");
-    return http::json_error(502, "Internal server error", version, keep_alive);
+    return function_failed(api, true, version, keep_alive);
   }
   http::Response out{static_cast<bhttp::status>(response.status_code), version};
   // API Gateway merges both maps; a name in multiValueHeaders takes its values from there.
@@ -87,11 +100,12 @@ http::Response to_http_response(Response&& response, unsigned version, bool keep
   for (const auto& [name, value] : response.headers.entries()) {
     if (!response.multi_value_headers.contains(name)) out.set(name, value);
   }
+  for (const std::string& cookie : response.cookies) out.insert(bhttp::field::set_cookie, cookie);
   if (out.find(bhttp::field::content_type) == out.end()) out.set(bhttp::field::content_type, "application/json");
   if (response.is_base64_encoded) {
     auto decoded = base64::decode(response.body);
     if (!decoded) {
-      return http::json_error(502, "Internal server error", version, keep_alive);
+      return function_failed(api, true, version, keep_alive);
     }
     out.body().assign(decoded->begin(), decoded->end());
   } else {
@@ -109,16 +123,22 @@ http::Response Gateway::run_in_process(const RouteMethod& method, Request&& requ
   try {
     Context context(request.request_context.request_id, method.function,
                     std::chrono::system_clock::now() + options_.function_timeout, client());
-    return to_http_response(invoke_function(*function, request, context), version, keep_alive);
+    return function_response(invoke_function(*function, request, context), version, keep_alive);
   } catch (const db::Error& error) {
     log::error("function " + method.function + " failed: database error: " + error.what());
     if (error.kind() == db::ErrorKind::kUnavailable) drop_client();  // reconnect on the next request
-    if (auto response = database_error_response(error)) return to_http_response(std::move(*response), version, keep_alive);
-    return http::json_error(500, "Internal server error", version, keep_alive);
+    if (auto response = database_error_response(error)) return function_response(std::move(*response), version, keep_alive);
+    return function_failed(project_.api, false, version, keep_alive);
   } catch (const std::exception& error) {
     log::error("function " + method.function + " failed: " + error.what());
-    return http::json_error(500, "Internal server error", version, keep_alive);
+    return function_failed(project_.api, false, version, keep_alive);
   }
+}
+
+http::Response Gateway::function_response(Response&& response, unsigned version, bool keep_alive) const {
+  http::Response out = to_http_response(std::move(response), version, keep_alive, project_.api);
+  cors_.drop_function_headers(out);
+  return out;
 }
 
 void Gateway::run_in_lambda(const RouteMethod& method, Request&& request, const std::shared_ptr<Exchange>& exchange) {
@@ -127,24 +147,25 @@ void Gateway::run_in_lambda(const RouteMethod& method, Request&& request, const 
   invocation.request_id = new_request_id();
   invocation.payload = lambda::to_event_json(request);
   std::string function = method.function;
-  invocation.done = [this, exchange, function](lambda::InvokeResult result) {
+  PayloadFormat format = request.payload_format;
+  invocation.done = [this, exchange, function, format](lambda::InvokeResult result) {
     using Kind = lambda::InvokeResult::Kind;
     unsigned version = exchange->version;
     bool keep_alive = exchange->keep_alive;
     if (result.kind == Kind::kTimeout) {
-      return finish(*exchange, http::json_error(504, "Endpoint request timed out", version, keep_alive));
+      return finish(*exchange, function_timed_out(project_.api, version, keep_alive));
     }
     if (result.kind != Kind::kSuccess) {
       log::error("function " + function + " failed (" + result.error_type + "): " + result.payload);
-      return finish(*exchange, http::json_error(502, "Internal server error", version, keep_alive));
+      return finish(*exchange, function_failed(project_.api, true, version, keep_alive));
     }
     std::string why;
-    auto response = lambda::from_response_json(result.payload, &why);
+    auto response = lambda::from_response_json(result.payload, format, &why);
     if (!response) {
       log::error("function " + function + " returned a malformed proxy response: " + why);
-      return finish(*exchange, http::json_error(502, "Internal server error", version, keep_alive));
+      return finish(*exchange, function_failed(project_.api, true, version, keep_alive));
     }
-    finish(*exchange, to_http_response(std::move(*response), version, keep_alive));
+    finish(*exchange, function_response(std::move(*response), version, keep_alive));
   };
   pool->invoke(std::move(invocation));
 }
@@ -236,6 +257,7 @@ void Gateway::route(http::Request& request, const std::shared_ptr<Exchange>& exc
   bool keep_alive = exchange->keep_alive;
   Target target = split_target(request.target());
   if (lambda_ && target.path.starts_with(kInvokePrefix)) return serve_invoke_api(request, exchange);
+  if (project_.api == ApiType::kHttp) return route_http_api(request, target, exchange);
   auto match = router_.match(target.path);
   if (!match) return finish(*exchange, http::json_error(404, "no route for " + printable_path(target.path), version, keep_alive));
   std::string_view method = request.method_string();
@@ -250,6 +272,32 @@ void Gateway::route(http::Request& request, const std::shared_ptr<Exchange>& exc
   exchange->function = route_method->function;
   RequestOrigin origin{exchange->reply.remote_address(), options_.stage};
   Request function_request = build_rest_request(request, std::move(*match), origin);
+  if (lambda_) return run_in_lambda(*route_method, std::move(function_request), exchange);
+  finish(*exchange, run_in_process(*route_method, std::move(function_request), *exchange));
+}
+
+// An HTTP API's routing: preflights answered from `cors` before any route is looked
+// at, and one 404 {"message":"Not Found"} for every request no route key matches
+// (an HTTP API has no 405: "GET /posts" and "POST /posts" are separate routes).
+void Gateway::route_http_api(http::Request& request, Target target, const std::shared_ptr<Exchange>& exchange) {
+  unsigned version = exchange->version;
+  bool keep_alive = exchange->keep_alive;
+  auto match = router_.match(target.path);
+  if (Cors::is_preflight(request)) {
+    if (!cors_.allows(request[bhttp::field::origin])) {
+      http::Response response{bhttp::status::no_content, version};
+      response.keep_alive(keep_alive);
+      return finish(*exchange, std::move(response));
+    }
+    std::string methods = match ? Router::allowed_methods(*match->route)
+                                : std::string(request[bhttp::field::access_control_request_method]);
+    return finish(*exchange, cors_.preflight(request, methods));
+  }
+  const RouteMethod* route_method = match ? Router::find_method(*match->route, request.method_string()) : nullptr;
+  if (!route_method) return finish(*exchange, http::json_error(404, "Not Found", version, keep_alive));
+  exchange->function = route_method->function;
+  RequestOrigin origin{exchange->reply.remote_address(), options_.stage};
+  Request function_request = build_http_api_request(request, std::move(*match), *route_method, origin);
   if (lambda_) return run_in_lambda(*route_method, std::move(function_request), exchange);
   finish(*exchange, run_in_process(*route_method, std::move(function_request), *exchange));
 }

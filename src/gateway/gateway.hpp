@@ -12,6 +12,7 @@
 #include "db/database.hpp"
 #include "gateway/cors.hpp"
 #include "gateway/router.hpp"
+#include "gateway/url.hpp"
 #include "http/server.hpp"
 #include "lambda/local_lambda.hpp"
 #include "strata/function.hpp"
@@ -42,6 +43,9 @@ class Gateway {
   struct Exchange;
 
   void route(http::Request& request, const std::shared_ptr<Exchange>& exchange);
+  void route_http_api(http::Request& request, Target target, const std::shared_ptr<Exchange>& exchange);
+  // A function's response as HTTP, as this API type reads and decorates it.
+  http::Response function_response(Response&& response, unsigned version, bool keep_alive) const;
   http::Response run_in_process(const RouteMethod& method, Request&& request, const Exchange& exchange);
   void run_in_lambda(const RouteMethod& method, Request&& request, const std::shared_ptr<Exchange>& exchange);
   void serve_invoke_api(http::Request& request, const std::shared_ptr<Exchange>& exchange);
@@ -59,7 +63,7 @@ class Gateway {
   std::vector<std::unique_ptr<db::Client>> clients_;  // one per event loop
 };
 
-// A function's proxy response as HTTP, read the way API Gateway reads it.
-http::Response to_http_response(Response&& response, unsigned version, bool keep_alive);
+// A function's proxy response as HTTP, read the way API Gateway of type `api` reads it.
+http::Response to_http_response(Response&& response, unsigned version, bool keep_alive, ApiType api = ApiType::kRest);
 
 }  // namespace strata::gateway

@@ -156,11 +156,13 @@ int run_runtime(const std::string& runtime_api) {
     auto deadline = std::chrono::system_clock::time_point(
         std::chrono::milliseconds(std::strtoll(std::string(next->base()["Lambda-Runtime-Deadline-Ms"]).c_str(), nullptr, 10)));
     std::string target = "/invocation/" + request_id;
+    PayloadFormat format = PayloadFormat::kV1;  // the answer's format follows the event's
     try {
       Request request = from_event_json(next->body());
+      format = request.payload_format;
       if (!client) client = database->connect();
       Context context(request_id, function_name, deadline, *client, std::move(details));
-      std::string payload = to_response_json(invoke_function(*function, request, context));
+      std::string payload = to_response_json(invoke_function(*function, request, context), format);
       if (payload.size() > kMaxResponseBytes) {
         std::string message = "Response payload size (" + std::to_string(payload.size()) +
                               " bytes) exceeded maximum allowed payload size (" + std::to_string(kMaxResponseBytes) +
@@ -175,7 +177,7 @@ int run_runtime(const std::string& runtime_api) {
       if (error.kind() == db::ErrorKind::kUnavailable) client.reset();  // reconnect on the next invocation
       // The same answer the in-process gateway gives; other database errors are the function's.
       if (auto response = database_error_response(error)) {
-        api.post(target + "/response", to_response_json(*response));
+        api.post(target + "/response", to_response_json(*response, format));
       } else {
         api.post(target + "/error", error_json(error.what(), type_name_of_current_exception()), "Runtime.Unhandled");
       }

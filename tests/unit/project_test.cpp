@@ -469,6 +469,50 @@ TEST(ProjectFile, UnknownCorsFieldIsRejected) {
       << error;
 }
 
+TEST(ProjectFile, ApiTypeDefaultsToRest) {
+  EXPECT_EQ(parse_project(kBlog, kFile).api, ApiType::kRest);
+}
+
+TEST(ProjectFile, ApiTypeHttpIsRead) {
+  EXPECT_EQ(parse_project(R"({"name": "blog", "routes": {}, "api": {"type": "http"}})", kFile).api, ApiType::kHttp);
+  EXPECT_EQ(parse_project(R"({"name": "blog", "routes": {}, "api": {"type": "rest"}})", kFile).api, ApiType::kRest);
+}
+
+TEST(ProjectFile, UnknownApiTypeNamesItsLine) {
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {},
+  "api": {
+    "type": "websocket"
+  }
+})"),
+            "/srv/app/strata.json:5: api.type: expected \"rest\" (a REST API, payload format 1.0) or \"http\" (an HTTP "
+            "API, payload format 2.0), got \"websocket\"");
+}
+
+TEST(ProjectFile, ApiTypeOfTheWrongTypeIsRejected) {
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {},
+  "api": {"type": 2}
+})"),
+            "/srv/app/strata.json:4: api.type: expected a string, got a number");
+}
+
+TEST(ProjectFile, ApiThatIsNotAnObjectIsRejected) {
+  EXPECT_EQ(parse_error(R"({"name": "blog", "routes": {}, "api": "http"})"),
+            "/srv/app/strata.json:1: api: expected an object, got a string");
+}
+
+TEST(ProjectFile, UnknownApiFieldIsRejected) {
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {},
+  "api": {"type": "http", "payload": "2.0"}
+})"),
+            "/srv/app/strata.json:4: api.payload: unknown field; expected one of type");
+}
+
 TEST(ProjectFile, InvalidDatabaseNameIsRejected) {
   EXPECT_EQ(parse_error(R"({
   "name": "blog",
