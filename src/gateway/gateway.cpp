@@ -293,7 +293,7 @@ void Gateway::route_http_api(http::Request& request, Target target, const std::s
                                 : std::string(request[bhttp::field::access_control_request_method]);
     return finish(*exchange, cors_.preflight(request, methods));
   }
-  const RouteMethod* route_method = match ? Router::find_method(*match->route, request.method_string()) : nullptr;
+  const RouteMethod* route_method = match ? Router::find_method(*match->route, request.method_string(), true) : nullptr;
   if (!route_method) return finish(*exchange, http::json_error(404, "Not Found", version, keep_alive));
   exchange->function = route_method->function;
   RequestOrigin origin{exchange->reply.remote_address(), options_.stage};

@@ -374,7 +374,7 @@ TEST(ProjectFile, UnknownTopLevelFieldIsRejected) {
   "routes": {},
   "colour": "blue"
 })"),
-            "/srv/app/strata.json:4: colour: unknown field; expected one of name, routes, database, cors, functions");
+            "/srv/app/strata.json:4: colour: unknown field; expected one of name, api, routes, database, cors, functions");
 }
 
 TEST(ProjectFile, SchemaFieldIsAllowed) {
