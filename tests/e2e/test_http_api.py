@@ -17,10 +17,12 @@ import http.client
 import json
 import os
 import re
+import shutil
+import tempfile
 import time
 import unittest
 
-from strata_server import PROBE_APP_DIR, ServerTestCase, probe_binary
+from strata_server import PROBE_APP_DIR, ServerTestCase, probe_binary, run_cli
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "fixtures")
@@ -245,6 +247,42 @@ class HandlerApiTest(ProbeTestCase, unittest.TestCase):
 
 class HandlerApiLambdaTest(HandlerApiTest):
     lambda_mode = True
+
+
+class SampleEventTest(ServerTestCase, unittest.TestCase):
+    """AWS's sample events themselves, through `probe invoke` (the Lambda runtime loop as it
+    runs in AWS): read by the handler API, answered in the event's own format."""
+
+    def invoke(self, sample):
+        workdir = tempfile.mkdtemp(prefix="strata-e2e-invoke-")
+        self.addCleanup(shutil.rmtree, workdir, True)
+        result = run_cli(probe_binary(), ["--app", PROBE_APP_DIR, "invoke", "view", "--event",
+                                          os.path.join(FIXTURES, sample), "--db",
+                                          "sqlite:" + os.path.join(workdir, "invoke.db")])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        response = json.loads(result.stdout)
+        return response, json.loads(response["body"])
+
+    def test_2_0_sample(self):
+        response, view = self.invoke("apigw-v2-request.json")
+        self.assertEqual(response["cookies"], ["session=abc123; Path=/; HttpOnly",
+                                               "theme=dark; Max-Age=60; Expires=Wed, 21 Oct 2037 07:28:00 GMT"])
+        self.assertNotIn("multiValueHeaders", response)
+        self.assertEqual(view["format"], "2.0")
+        self.assertEqual((view["method"], view["path"]), ("POST", "/my/path"))
+        self.assertEqual(view["query"], {"parameter1": ["value1", "value2"], "parameter2": ["value"]})
+        self.assertEqual(view["pathParameters"], {"parameter1": ["value1"]})
+        self.assertEqual(view["cookies"], {"": ["cookie1", "cookie2"]})  # no '=': an empty name (RFC 6265bis)
+        self.assertEqual(bytes.fromhex(view["decodedBodyHex"]), b"Hello from Lambda")
+
+    def test_1_0_sample(self):
+        response, view = self.invoke("apigw-v1-request.json")
+        self.assertEqual(response["multiValueHeaders"]["Set-Cookie"], ["session=abc123; Path=/; HttpOnly",
+                                                                       "theme=dark; Max-Age=60; Expires=Wed, 21 Oct 2037 07:28:00 GMT"])
+        self.assertNotIn("cookies", response)
+        self.assertEqual((view["format"], view["method"], view["resource"]), ("1.0", "GET", "/my/path"))
+        self.assertEqual(view["query"], {"parameter1": ["value1", "value2"], "parameter2": ["value"]})
+        self.assertEqual(bytes.fromhex(view["decodedBodyHex"]), b"Hello from Lambda!")
 
 
 class HttpApiResponseTest(ProbeTestCase, unittest.TestCase):
