@@ -377,7 +377,6 @@ class HttpApiResponseLambdaTest(HttpApiResponseTest):
 class RestApiResponseTest(ProbeTestCase, unittest.TestCase):
     """The same results through a REST API: no simplified form, no "cookies" key."""
     api = "rest"
-    lambda_mode = True
 
     def test_results_a_rest_api_cannot_read_are_502(self):
         for kind in ("object", "string", "array", "number", "invalid", "float_status"):
@@ -386,6 +385,10 @@ class RestApiResponseTest(ProbeTestCase, unittest.TestCase):
                 self.assertEqual((status, json.loads(data)), (502, {"message": "Internal server error"}))
         status, headers, data = send(self.server, "GET", "/result?kind=full")
         self.assertEqual((status, data, headers.get_all("Set-Cookie")), (201, b"made", None))
+
+
+class RestApiResponseLambdaTest(RestApiResponseTest):
+    lambda_mode = True
 
 
 if __name__ == "__main__":
