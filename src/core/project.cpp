@@ -291,9 +291,13 @@ class Validator {
     const Value* settings = member(root, "cors");
     if (!settings) return;
     expect_object(*settings, "cors");
-    reject_unknown_members(*settings, "cors", {"origins", "headers", "methods", "allowCredentials", "maxAge"});
+    reject_unknown_members(*settings, "cors",
+                           {"origins", "headers", "methods", "exposeHeaders", "allowCredentials", "maxAge"});
     if (const Value* origins = member(*settings, "origins")) cors.origins = string_list(*origins, "cors.origins");
     if (const Value* headers = member(*settings, "headers")) cors.headers = string_list(*headers, "cors.headers");
+    if (const Value* expose = member(*settings, "exposeHeaders")) {
+      cors.expose_headers = string_list(*expose, "cors.exposeHeaders");
+    }
     if (const Value* methods = member(*settings, "methods")) {
       cors.methods = string_list(*methods, "cors.methods");
       for (std::size_t i = 0; i < cors.methods.size(); ++i) {

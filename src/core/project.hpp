@@ -33,6 +33,7 @@ struct CorsSettings {
   std::vector<std::string> headers{"Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key",
                                    "X-Amz-Security-Token", "X-Amz-User-Agent"};
   std::vector<std::string> methods{"OPTIONS", "GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"};
+  std::vector<std::string> expose_headers;  // Access-Control-Expose-Headers on responses
   bool allow_credentials = false;
   int max_age_seconds = 600;
 };

@@ -39,6 +39,9 @@ void Cors::decorate(http::Response& response, std::string_view origin) const {
   response.set(bhttp::field::access_control_allow_origin, allowed);
   if (allowed != "*") response.set(bhttp::field::vary, "Origin");
   if (settings_.allow_credentials) response.set(bhttp::field::access_control_allow_credentials, "true");
+  if (!settings_.expose_headers.empty()) {
+    response.set(bhttp::field::access_control_expose_headers, join(settings_.expose_headers));
+  }
 }
 
 http::Response Cors::preflight(const http::Request& request, std::string_view route_methods) const {

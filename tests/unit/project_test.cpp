@@ -469,6 +469,21 @@ TEST(ProjectFile, UnknownCorsFieldIsRejected) {
       << error;
 }
 
+TEST(ProjectFile, CorsExposeHeadersAreRead) {
+  Project project = parse_project(R"({"name": "blog", "routes": {}, "cors": {"exposeHeaders": ["Location", "X-Total"]}})", kFile);
+  EXPECT_EQ(project.cors.expose_headers, (std::vector<std::string>{"Location", "X-Total"}));
+  EXPECT_TRUE(parse_project(kBlog, kFile).cors.expose_headers.empty());
+}
+
+TEST(ProjectFile, CorsExposeHeaderOfTheWrongTypeNamesItsIndex) {
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {},
+  "cors": {"exposeHeaders": ["Location", 5]}
+})"),
+            "/srv/app/strata.json:4: cors.exposeHeaders[1]: expected a string, got a number");
+}
+
 TEST(ProjectFile, ApiTypeDefaultsToRest) {
   EXPECT_EQ(parse_project(kBlog, kFile).api, ApiType::kRest);
 }
