@@ -51,6 +51,10 @@ struct Gateway::Exchange {
   unsigned version = 11;
   bool keep_alive = true;
   std::string function = "-";
+  // An HTTP API names every answer in an apigw-requestid header: the function's
+  // requestContext.requestId, or an id of its own for the API's own answers.
+  bool http_api = false;
+  std::string request_id;
 };
 
 Gateway::Gateway(const Project& project, db::Database& database, unsigned threads, GatewayOptions options,
@@ -101,7 +105,11 @@ http::Response to_http_response(Response&& response, unsigned version, bool keep
     if (!response.multi_value_headers.contains(name)) out.set(name, value);
   }
   for (const std::string& cookie : response.cookies) out.insert(bhttp::field::set_cookie, cookie);
-  if (out.find(bhttp::field::content_type) == out.end()) out.set(bhttp::field::content_type, "application/json");
+  if (out.find(bhttp::field::content_type) == out.end()) {
+    // What each API type assumes when a function names none (aws-lambda-dotnet's emulator
+    // records the HTTP API's).
+    out.set(bhttp::field::content_type, api == ApiType::kHttp ? "text/plain; charset=utf-8" : "application/json");
+  }
   if (response.is_base64_encoded) {
     auto decoded = base64::decode(response.body);
     if (!decoded) {
@@ -282,6 +290,7 @@ void Gateway::route(http::Request& request, const std::shared_ptr<Exchange>& exc
 void Gateway::route_http_api(http::Request& request, Target target, const std::shared_ptr<Exchange>& exchange) {
   unsigned version = exchange->version;
   bool keep_alive = exchange->keep_alive;
+  exchange->http_api = true;
   auto match = router_.match(target.path);
   if (Cors::is_preflight(request)) {
     if (!cors_.allows(request[bhttp::field::origin])) {
@@ -298,6 +307,7 @@ void Gateway::route_http_api(http::Request& request, Target target, const std::s
   exchange->function = route_method->function;
   RequestOrigin origin{exchange->reply.remote_address(), options_.stage};
   Request function_request = build_http_api_request(request, std::move(*match), *route_method, origin);
+  exchange->request_id = function_request.request_context.request_id;
   if (lambda_) return run_in_lambda(*route_method, std::move(function_request), exchange);
   finish(*exchange, run_in_process(*route_method, std::move(function_request), *exchange));
 }
@@ -318,6 +328,7 @@ void access_log(std::string_view method, std::string_view target, unsigned statu
 
 void Gateway::finish(Exchange& exchange, http::Response&& response) {
   cors_.decorate(response, exchange.origin);
+  if (exchange.http_api) response.set("apigw-requestid", exchange.request_id.empty() ? new_request_id() : exchange.request_id);
   if (options_.access_log) {
     access_log(exchange.method, exchange.target, response.result_int(), exchange.function,
                std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - exchange.started));

@@ -305,6 +305,18 @@ class HttpApiResponseTest(ProbeTestCase, unittest.TestCase):
         self.assertEqual(headers["X-Kind"], "full")
         self.assertEqual(headers.get_all("Set-Cookie"), ["a=1; Path=/", "b=2; Secure"])
 
+    def test_full_form_without_content_type_is_text(self):
+        status, headers, data = self.result("untyped")
+        self.assertEqual((status, data, headers.get_all("Content-Type")), (200, b"plain", ["text/plain; charset=utf-8"]))
+
+    def test_every_answer_names_its_request_id(self):
+        status, headers, data = send(self.server, "GET", "/event/9")
+        self.assertEqual(status, 200)
+        self.assertEqual(headers.get_all("apigw-requestid"), [json.loads(data)["requestContext"]["requestId"]])
+        status, headers, _ = send(self.server, "GET", "/nope")
+        self.assertEqual(status, 404)
+        self.assertTrue(headers["apigw-requestid"])
+
     def test_base64_response_body_is_decoded(self):
         status, headers, data = self.result("binary")
         self.assertEqual((status, data), (200, b"\x00\x01\x02\xff"))
@@ -386,6 +398,9 @@ class RestApiResponseTest(ProbeTestCase, unittest.TestCase):
                 self.assertEqual((status, json.loads(data)), (502, {"message": "Internal server error"}))
         status, headers, data = send(self.server, "GET", "/result?kind=full")
         self.assertEqual((status, data, headers.get_all("Set-Cookie")), (201, b"made", None))
+        status, headers, data = send(self.server, "GET", "/result?kind=untyped")
+        self.assertEqual((status, data, headers["Content-Type"]), (200, b"plain", "application/json"))
+        self.assertNotIn("apigw-requestid", headers)
 
 
 class RestApiResponseLambdaTest(RestApiResponseTest):

@@ -19,6 +19,7 @@ const std::map<std::string, std::string, std::less<>> kResults = {
     {"binary", R"({"statusCode": 200, "headers": {"Content-Type": "application/octet-stream"},)"
                R"( "body": "AAEC/w==", "isBase64Encoded": true})"},
     {"float_status", R"({"statusCode": 200.5, "body": "Hello"})"},
+    {"untyped", R"({"statusCode": 200, "body": "plain"})"},
 };
 
 strata::Response result(const strata::Request& request, strata::Context&) {
