@@ -61,7 +61,8 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
   // Always printed, even with --quiet: scripts read the port from this line.
   std::string host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
   log::notice("serve: " + project.name + " listening on http://" + host + ":" +
-                           std::to_string(server.port()) + " (" + std::to_string(routes) + " routes, database " +
+                           std::to_string(server.port()) + " (" + std::to_string(routes) + " routes, " +
+                           (project.api == ApiType::kHttp ? "HTTP API, " : "") + "database " +
                            database->description() + ", " + std::to_string(server.threads()) + " threads)");
   if (options.host != "127.0.0.1" && options.host != "::1" && options.host != "localhost") {
     log::warn("serve: listening on " + options.host + ", reachable from other machines");

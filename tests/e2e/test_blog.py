@@ -498,8 +498,9 @@ class ModeTest(ServerTestCase, unittest.TestCase):
         server = self.start_blog()
         # Through the Data API the statements still run on MariaDB.
         self.assertEqual(server.database.engine, "mysql" if mode.engine == "dataapi" else mode.engine)
-        self.assertRegex(server.log(), r"listening on http://127\.0\.0\.1:%d \(7 routes, database %s, \d+ threads\)"
-                         % (server.port, re.escape(server.database.description)))
+        self.assertRegex(server.log(), r"listening on http://127\.0\.0\.1:%d \(7 routes, %sdatabase %s, \d+ threads\)"
+                         % (server.port, "HTTP API, " if mode.api == "http" else "",
+                            re.escape(server.database.description)))
         post = self.create_post(server)
         self.assertEqual(server.database.query("SELECT id, slug FROM posts ORDER BY id"),
                          [("1", "serverless-aurora"), (str(post["id"]), "mode")])
@@ -619,8 +620,8 @@ class RestartTest(ServerTestCase, unittest.TestCase):
         for _, script in migrations:
             self.assertEqual(len(re.findall(r"migrate: applied %s \(\d+ statements?\)" % re.escape(script), log)), 1,
                              log)
-        self.assertRegex(log, r"listening on http://127\.0\.0\.1:%d \(7 routes, database %s, \d+ threads\)"
-                         % (first.port, re.escape(database.description)))
+        self.assertRegex(log, r"listening on http://127\.0\.0\.1:%d \(7 routes, %sdatabase %s, \d+ threads\)"
+                         % (first.port, "HTTP API, " if e2e_mode().api == "http" else "", re.escape(database.description)))
         created = []
         for i in range(3):
             status, _, post = first.json_request("POST", "/posts", {"title": "Kept %d" % i, "slug": "kept-%d" % i})
