@@ -117,7 +117,7 @@ std::string to_event_json(const Request& request) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-Request from_event_json(std::string_view json) {
+Request from_event_json(std::string json) {
   rapidjson::Document event;
   event.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (event.HasParseError()) {
@@ -127,7 +127,7 @@ Request from_event_json(std::string_view json) {
   if (!event.IsObject()) throw EventError("the event is not a JSON object");
   if (string_member(event, "version") == "2.0") {
     Request request = v2::from_event(event);
-    request.set_event(std::string(json));
+    request.set_event(std::move(json));
     return request;
   }
   if (!event.HasMember("httpMethod") || !event["httpMethod"].IsString()) {
@@ -168,7 +168,7 @@ Request from_event_json(std::string_view json) {
       out.identity.user_agent = string_member(*identity, "userAgent");
     }
   }
-  request.set_event(std::string(json));
+  request.set_event(std::move(json));
   return request;
 }
 

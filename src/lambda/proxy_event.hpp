@@ -24,7 +24,7 @@ class EventError : public std::runtime_error {
 std::string to_event_json(const Request& request);
 // Reads a 1.0 or a 2.0 event ("version": "2.0" tells). Throws EventError naming
 // what is missing or malformed. The request keeps `json` as its event().
-Request from_event_json(std::string_view json);
+Request from_event_json(std::string json);
 
 // The function's result in `format`: a 1.0 response sends cookies as
 // multiValueHeaders Set-Cookie, a 2.0 response as "cookies". A response made with

@@ -158,7 +158,7 @@ int run_runtime(const std::string& runtime_api) {
     std::string target = "/invocation/" + request_id;
     PayloadFormat format = PayloadFormat::kV1;  // the answer's format follows the event's
     try {
-      Request request = from_event_json(next->body());
+      Request request = from_event_json(std::move(next->body()));
       format = request.payload_format;
       if (!client) client = database->connect();
       Context context(request_id, function_name, deadline, *client, std::move(details));
