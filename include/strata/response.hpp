@@ -4,8 +4,8 @@
 // format the request came in.
 #include <optional>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "strata/multi_map.hpp"
 

@@ -16,7 +16,7 @@ class Cors {
   // `settings` must outlive this object.
   Cors(const CorsSettings& settings, ApiType api) : settings_(settings), api_(api) {}
 
-  // Adds Access-Control-Allow-Origin (and Vary, Credentials) for `origin`.
+  // Adds Access-Control-Allow-Origin (and Vary, Credentials, Expose-Headers) for `origin`.
   void decorate(http::Response& response, std::string_view origin) const;
   // 204 for an OPTIONS request on a known resource whose methods are `route_methods`
   // (decorate() adds the origin headers, as to every response).
