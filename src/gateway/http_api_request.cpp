@@ -2,15 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <utility>
 #include <vector>
 
-#include "core/base64.hpp"
-#include "core/clock.hpp"
 #include "core/cookies.hpp"
 #include "core/query_string.hpp"
-#include "core/request_id.hpp"
 #include "core/utf8.hpp"
 #include "gateway/url.hpp"
 
@@ -68,31 +64,13 @@ Request build_http_api_request(http::Request& http_request, RouteMatch&& match, 
   parse_query(target.query, request.query);
   request.path_parameters = std::move(match.path_parameters);
 
+  // An HTTP API passes text types as text, everything else base64-encoded.
   std::string& body = http_request.body();
-  if (!body.empty()) {
-    if (is_text_content_type(http_request[bhttp::field::content_type]) && is_utf8(body)) {
-      request.body = std::move(body);
-    } else {
-      request.body = base64::encode(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
-      request.is_base64_encoded = true;
-    }
-  }
+  take_body(body, is_text_content_type(http_request[bhttp::field::content_type]) && is_utf8(body), request);
 
+  fill_common_context(http_request, origin, request);
   RequestContext& context = request.request_context;
-  auto now = std::chrono::system_clock::now();
-  context.account_id = "123456789012";
-  context.api_id = "local";
-  context.domain_name = std::string(http_request[bhttp::field::host]);
-  context.domain_prefix = domain_prefix(context.domain_name);
-  context.http_method = request.http_method;
-  context.identity.source_ip = origin.source_ip;
-  context.identity.user_agent = std::string(http_request[bhttp::field::user_agent]);
   context.path = request.path;
-  context.protocol = http_request.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
-  context.request_id = new_request_id();
-  context.request_time = clock::api_gateway_time(now);
-  context.request_time_epoch = clock::epoch_milliseconds(now);
-  context.resource_path = request.resource;
   context.stage = "$default";
   return request;
 }

@@ -5,7 +5,7 @@
 // and the body base64-encoded unless its content type is text.
 #include <string_view>
 
-#include "gateway/request_origin.hpp"
+#include "gateway/common_request.hpp"
 #include "gateway/router.hpp"
 #include "http/server.hpp"
 #include "strata/request.hpp"

@@ -1,13 +1,9 @@
 #include "gateway/rest_request.hpp"
 
-#include <chrono>
 #include <cstdio>
 
-#include "core/base64.hpp"
-#include "core/clock.hpp"
 #include "core/cookies.hpp"
 #include "core/query_string.hpp"
-#include "core/request_id.hpp"
 #include "core/utf8.hpp"
 #include "gateway/url.hpp"
 
@@ -40,31 +36,12 @@ Request build_rest_request(http::Request& http_request, RouteMatch&& match, cons
   request.path_parameters = std::move(match.path_parameters);
 
   std::string& body = http_request.body();
-  if (!body.empty()) {
-    if (is_utf8(body)) {
-      request.body = std::move(body);
-    } else {
-      request.body = base64::encode(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
-      request.is_base64_encoded = true;
-    }
-  }
+  take_body(body, is_utf8(body), request);  // API Gateway base64-encodes what is not UTF-8
 
+  fill_common_context(http_request, origin, request);
   RequestContext& context = request.request_context;
-  auto now = std::chrono::system_clock::now();
-  context.account_id = "123456789012";
-  context.api_id = "local";
-  context.domain_name = std::string(http_request[bhttp::field::host]);
-  context.domain_prefix = domain_prefix(context.domain_name);
-  context.http_method = request.http_method;
-  context.identity.source_ip = origin.source_ip;
-  context.identity.user_agent = std::string(http_request[bhttp::field::user_agent]);
   context.stage = origin.stage;
   context.path = "/" + origin.stage + request.path;
-  context.protocol = http_request.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
-  context.request_id = new_request_id();
-  context.request_time = clock::api_gateway_time(now);
-  context.request_time_epoch = clock::epoch_milliseconds(now);
-  context.resource_path = request.resource;
   context.resource_id = resource_id(request.resource);
   return request;
 }

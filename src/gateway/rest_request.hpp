@@ -3,7 +3,7 @@
 // API Gateway REST proxy event (payload format 1.0).
 #include <string>
 
-#include "gateway/request_origin.hpp"
+#include "gateway/common_request.hpp"
 #include "gateway/router.hpp"
 #include "http/server.hpp"
 #include "strata/request.hpp"
