@@ -206,13 +206,8 @@ std::optional<Response> from_response_json(std::string_view json, PayloadFormat 
   document.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (document.HasParseError()) return reject("the function's response is not JSON");
   if (!document.IsObject()) return reject("the function's response is not a JSON object");
-  auto status = document.FindMember("statusCode");
-  if (status == document.MemberEnd() || !status->value.IsInt() || status->value.GetInt() < 100 ||
-      status->value.GetInt() > 599) {
-    return reject("the function's response has no statusCode between 100 and 599");
-  }
   Response response;
-  response.status_code = status->value.GetInt();
+  if (auto wrong = read_status_and_body(document, response)) return reject(*wrong);
   if (const Value* headers = object_member(document, "headers")) {
     if (auto bad = read_headers(*headers, response.headers)) return reject("header " + *bad + " is not a string");
   }
@@ -225,16 +220,6 @@ std::optional<Response> from_response_json(std::string_view json, PayloadFormat 
         response.multi_value_headers.add(member.name.GetString(), *text);
       }
     }
-  }
-  auto body = document.FindMember("body");
-  if (body != document.MemberEnd() && !body->value.IsNull()) {
-    if (!body->value.IsString()) return reject("the function's response body is not a string");
-    response.body.assign(body->value.GetString(), body->value.GetStringLength());
-  }
-  auto base64 = document.FindMember("isBase64Encoded");
-  if (base64 != document.MemberEnd()) {
-    if (!base64->value.IsBool()) return reject("isBase64Encoded is not a boolean");
-    response.is_base64_encoded = base64->value.GetBool();
   }
   return response;
 }

@@ -201,12 +201,8 @@ std::optional<Response> from_response_json(std::string_view json, std::string* w
     }
     return response;
   }
-  const Value& status = document["statusCode"];
-  if (!status.IsInt() || status.GetInt() < 100 || status.GetInt() > 599) {
-    return reject("the function's response has no integer statusCode between 100 and 599");
-  }
   Response response;
-  response.status_code = status.GetInt();
+  if (auto wrong = read_status_and_body(document, response)) return reject(*wrong);
   auto headers = document.FindMember("headers");
   if (headers != document.MemberEnd() && !headers->value.IsNull()) {
     if (!headers->value.IsObject()) return reject("the function's response headers are not an object");
@@ -219,16 +215,6 @@ std::optional<Response> from_response_json(std::string_view json, std::string* w
       if (!cookie.IsString()) return reject("the function's response cookies hold a non-string");
       response.cookies.emplace_back(cookie.GetString(), cookie.GetStringLength());
     }
-  }
-  auto body = document.FindMember("body");
-  if (body != document.MemberEnd() && !body->value.IsNull()) {
-    if (!body->value.IsString()) return reject("the function's response body is not a string");
-    response.body.assign(body->value.GetString(), body->value.GetStringLength());
-  }
-  auto base64 = document.FindMember("isBase64Encoded");
-  if (base64 != document.MemberEnd() && !base64->value.IsNull()) {
-    if (!base64->value.IsBool()) return reject("isBase64Encoded is not a boolean");
-    response.is_base64_encoded = base64->value.GetBool();
   }
   return response;
 }

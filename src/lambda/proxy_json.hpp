@@ -11,6 +11,7 @@
 
 #include "strata/json.hpp"
 #include "strata/multi_map.hpp"
+#include "strata/response.hpp"
 
 namespace strata::lambda::proxy_json {
 
@@ -66,6 +67,29 @@ inline std::optional<std::string> read_headers(const Value& headers, MultiMap& i
     auto text = scalar_text(member.value);
     if (!text) return std::string(member.name.GetString(), member.name.GetStringLength());
     into.add(std::string(member.name.GetString(), member.name.GetStringLength()), std::move(*text));
+  }
+  return std::nullopt;
+}
+
+// Reads a proxy response's "statusCode" (an integer from 100 to 599), "body" (a string)
+// and "isBase64Encoded" (a boolean; null or absent is false) into `response`. Says what is
+// wrong, or nullopt when all is well.
+inline std::optional<std::string> read_status_and_body(const Value& document, Response& response) {
+  auto status = document.FindMember("statusCode");
+  if (status == document.MemberEnd() || !status->value.IsInt() || status->value.GetInt() < 100 ||
+      status->value.GetInt() > 599) {
+    return "the function's response has no integer statusCode between 100 and 599";
+  }
+  response.status_code = status->value.GetInt();
+  auto body = document.FindMember("body");
+  if (body != document.MemberEnd() && !body->value.IsNull()) {
+    if (!body->value.IsString()) return "the function's response body is not a string";
+    response.body.assign(body->value.GetString(), body->value.GetStringLength());
+  }
+  auto base64 = document.FindMember("isBase64Encoded");
+  if (base64 != document.MemberEnd() && !base64->value.IsNull()) {
+    if (!base64->value.IsBool()) return "isBase64Encoded is not a boolean";
+    response.is_base64_encoded = base64->value.GetBool();
   }
   return std::nullopt;
 }
