@@ -5,10 +5,10 @@ set -euo pipefail
 
 build_packages=(
   cmake ninja-build g++ pkg-config
-  libboost1.74-dev libssl-dev libsqlite3-dev libmariadb-dev rapidjson-dev libcli11-dev
+  libboost1.74-dev libssl-dev libsqlite3-dev libmariadb-dev libzip-dev rapidjson-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-test_packages=(python3 curl wrk sqlite3 mariadb-server mariadb-client openssl)
+test_packages=(python3 curl wrk sqlite3 mariadb-server mariadb-client openssl unzip binutils)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then wanted+=("${test_packages[@]}"); fi
@@ -23,11 +23,25 @@ missing=()
 for package in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "strata: installing Debian packages: ${missing[*]}" >&2
+  sudo_cmd=()
+  if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
-echo "strata: installing Debian packages: ${missing[*]}" >&2
-sudo_cmd=()
-if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# cfn-lint and moto (deploy's oracles) come from PyPI, not Debian: tried with pip where
+# a Python registry is reachable; the deploy tests say so plainly when they are missing.
+if [ "${1:-}" = "--test" ]; then
+  for module in cfnlint:cfn-lint moto:moto[server]; do
+    if ! python3 -c "import ${module%%:*}" >/dev/null 2>&1; then
+      echo "strata: installing ${module#*:} with pip" >&2
+      python3 -m pip install --quiet "${module#*:}" >/dev/null 2>&1 ||
+        python3 -m pip install --quiet --break-system-packages "${module#*:}" >/dev/null 2>&1 ||
+        echo "strata: could not install ${module#*:} (no Python registry?): the deploy tests will fail" >&2
+    fi
+  done
+fi
+

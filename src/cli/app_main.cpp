@@ -10,7 +10,10 @@
 #include "cli/invoke_command.hpp"
 #include "cli/migrate_command.hpp"
 #include "cli/run_main.hpp"
+#include "cli/package_command.hpp"
 #include "cli/serve_command.hpp"
+#include "cli/synth_command.hpp"
+#include "deploy/migration_resource.hpp"
 #include "lambda/runtime.hpp"
 #include "strata/function.hpp"
 #include "strata/version.hpp"
@@ -38,6 +41,9 @@ int run(int argc, char** argv) {
         return MigrationTarget{project.database.migrations, resolve_database_url(environment, project)};
       },
       exit_code);
+  add_synth_command(app, environment, exit_code);
+  add_package_command(app, environment, exit_code);
+  add_deploy_command(app, environment, exit_code);
   app.get_subcommand("migrate")->add_option(
       "--db", environment.database_url,
       "Database URL: sqlite:PATH or mysql://USER:PASSWORD@HOST:PORT/DATABASE (default: $STRATA_DB, else "
@@ -53,6 +59,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  strata::deploy::register_builtin_functions();
   // Started by Lambda (or by serve --lambda): be the custom runtime.
   if (const char* runtime_api = std::getenv("AWS_LAMBDA_RUNTIME_API"); runtime_api && *runtime_api) {
     return strata::lambda::run_runtime(runtime_api);

@@ -1,11 +1,16 @@
 #include "cli/serve_command.hpp"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 
 #include "cli/exit_codes.hpp"
 #include "cli/migrate_command.hpp"
 #include "core/log.hpp"
 #include "db/database.hpp"
+#include "dev/serve_watch.hpp"
 #include "cli/local_lambda_setup.hpp"
 #include "cli/stop_on_signal.hpp"
 #include "gateway/gateway.hpp"
@@ -21,9 +26,39 @@ struct ServeOptions {
   unsigned read_timeout_ms = 15000;
   bool quiet = false;
   bool lambda = false;
+  bool watch = false;
 };
 
+// Set by `serve --watch` for the serve it runs: the socket to serve on, and a pipe
+// to write one byte to once listening.
+int take_fd_variable(const char* name) {
+  const char* value = std::getenv(name);
+  int fd = value && *value ? std::atoi(value) : -1;
+  ::unsetenv(name);  // not for the function processes this serve may start
+  return fd;
+}
+
+int serve_watched(const AppEnvironment& environment, const ServeOptions& options) {
+  dev::WatchOptions watch;
+  watch.executable = std::filesystem::canonical("/proc/self/exe");
+  watch.app_directory = std::filesystem::absolute(environment.app_directory).lexically_normal();
+  watch.host = options.host;
+  watch.port = options.port;
+  auto& arguments = watch.serve_arguments;
+  if (!environment.database_url.empty()) arguments.insert(arguments.end(), {"--db", environment.database_url});
+  if (options.threads) arguments.insert(arguments.end(), {"--threads", std::to_string(options.threads)});
+  arguments.insert(arguments.end(), {"--body-limit", std::to_string(options.body_limit), "--read-timeout-ms",
+                                     std::to_string(options.read_timeout_ms)});
+  if (options.quiet) arguments.push_back("--quiet");
+  if (options.lambda) arguments.push_back("--lambda");
+  load_app_project(environment);  // a broken strata.json is reported now, not by every generation
+  return dev::serve_watch(watch);
+}
+
 int serve(const AppEnvironment& environment, const ServeOptions& options) {
+  if (options.watch) return serve_watched(environment, options);
+  int listen_fd = take_fd_variable("STRATA_LISTEN_FD");
+  int ready_fd = take_fd_variable("STRATA_READY_FD");
   StopOnSignal::block_stop_signals();
   log::set_quiet(options.quiet);
   Project project = load_app_project(environment);
@@ -41,6 +76,7 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
   server_options.threads = options.threads;
   server_options.body_limit = options.body_limit;
   server_options.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
+  server_options.listen_fd = listen_fd;
   std::unique_ptr<gateway::Gateway> gateway;
   server_options.on_server_response = [&gateway](const http::Request* header, http::Response& response) {
     if (gateway) gateway->on_server_response(header, response);
@@ -64,7 +100,12 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
                            std::to_string(server.port()) + " (" + std::to_string(routes) + " routes, " +
                            (project.api == ApiType::kHttp ? "HTTP API, " : "") + "database " +
                            database->description() + ", " + std::to_string(server.threads()) + " threads)");
-  if (options.host != "127.0.0.1" && options.host != "::1" && options.host != "localhost") {
+  if (ready_fd >= 0) {
+    ssize_t written = ::write(ready_fd, "1", 1);
+    (void)written;  // the supervisor notices a missing byte as a failed start
+    ::close(ready_fd);
+  }
+  if (listen_fd < 0 && options.host != "127.0.0.1" && options.host != "::1" && options.host != "localhost") {
     log::warn("serve: listening on " + options.host + ", reachable from other machines");
   }
   {
@@ -96,6 +137,9 @@ void add_serve_command(CLI::App& app, AppEnvironment& environment, int& exit_cod
   command->add_flag("--lambda", options->lambda,
                     "Run each function as warm processes of this binary behind a local Lambda Runtime API, and "
                     "answer the Lambda Invoke API on the same port");
+  command->add_flag("--watch", options->watch,
+                    "Rebuild the app (in the CMake build folder this binary is in) when its files change, and swap "
+                    "the new binary in on the same socket: requests in flight finish, new ones wait for it");
   command->add_flag("--quiet", options->quiet, "No access log and no info lines (warnings and errors still print)");
   command->callback([&environment, &exit_code, options] { exit_code = serve(environment, *options); });
 }

@@ -1,10 +1,12 @@
 #pragma once
-// Stops a server on SIGINT or SIGTERM: the signals are blocked in every thread
-// started after this object, and one thread of its own waits for them.
+// Stops a server on SIGINT, and drains it (requests in flight finish) on SIGTERM:
+// the signals are blocked in every thread started after this object, and one
+// thread of its own waits for them.
 #include <pthread.h>
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 
@@ -32,8 +34,14 @@ class StopOnSignal {
       int received = 0;
       sigwait(&signals, &received);
       if (finished_) return;
-      log::notice(name + ": " + (received == SIGINT ? "interrupted" : "terminated") + ", stopping");
-      server.stop();
+      if (received == SIGINT) {
+        log::notice(name + ": interrupted, stopping");
+        server.stop();
+      } else {
+        // A supervisor (serve --watch, a process manager) asks politely: requests in flight finish.
+        log::notice(name + ": terminated, finishing the requests in flight");
+        server.drain(std::chrono::seconds(10));
+      }
     });
   }
   StopOnSignal(const StopOnSignal&) = delete;

@@ -52,7 +52,7 @@ class Validator {
     project.file = file_;
     project.directory = file_.parent_path();
     expect_object(root, "");
-    reject_unknown_members(root, "", {"$schema", "name", "api", "routes", "database", "cors", "functions"});
+    reject_unknown_members(root, "", {"$schema", "name", "api", "routes", "database", "cors", "functions", "deploy"});
 
     project.name = required_string(root, "", "name");
     bool valid_name = std::all_of(project.name.begin(), project.name.end(), [](char c) {
@@ -67,6 +67,7 @@ class Validator {
     read_database(root, project);
     read_cors(root, project.cors);
     read_functions(root, project);
+    read_deploy(root, project.deploy);
     return project;
   }
 
@@ -244,7 +245,8 @@ class Validator {
     std::string migrations = "migrations";
     if (const Value* database = member(root, "database")) {
       expect_object(*database, "database");
-      reject_unknown_members(*database, "database", {"name", "migrations"});
+      reject_unknown_members(*database, "database",
+                             {"name", "migrations", "minCapacity", "maxCapacity", "autoPauseSeconds", "engineVersion"});
       if (member(*database, "name")) {
         project.database.name = required_string(*database, "database", "name");
         if (!is_name(project.database.name)) {
@@ -252,8 +254,60 @@ class Validator {
         }
       }
       if (member(*database, "migrations")) migrations = required_string(*database, "database", "migrations");
+      read_capacity(*database, project.database);
+      if (member(*database, "engineVersion")) {
+        project.database.engine_version = required_string(*database, "database", "engineVersion");
+        if (project.database.engine_version.rfind("8.0.mysql_aurora.3.", 0) != 0) {
+          fail("database.engineVersion", "expected an Aurora MySQL 3 version (8.0.mysql_aurora.3.xx.y; the Data API "
+                                         "with Serverless v2 needs 3.07 or later), got \"" +
+                                             project.database.engine_version + "\"");
+        }
+      }
     }
     project.database.migrations = (project.directory / migrations).lexically_normal();
+  }
+
+  // Aurora Serverless v2: 0 to 256 ACUs in steps of 0.5; 0 pauses the cluster when idle.
+  void read_capacity(const Value& database, DatabaseSettings& settings) const {
+    auto capacity = [&](const char* key, double fallback) {
+      const Value* value = member(database, key);
+      if (!value) return fallback;
+      std::string path = json_locator::member_path("database", key);
+      double units = value->IsNumber() ? value->GetDouble() : -1;
+      if (units < 0 || units > 256 || units * 2 != static_cast<int>(units * 2)) {
+        fail(path, "expected Aurora capacity units from 0 to 256 in steps of 0.5");
+      }
+      return units;
+    };
+    settings.min_capacity = capacity("minCapacity", settings.min_capacity);
+    settings.max_capacity = capacity("maxCapacity", settings.max_capacity);
+    if (settings.max_capacity < 1) fail("database.maxCapacity", "expected at least 1 (Aurora's smallest maximum)");
+    if (settings.min_capacity > settings.max_capacity) {
+      fail("database.minCapacity", "is above database.maxCapacity");
+    }
+    // Aurora's limits for auto-pause: 5 minutes to 1 day.
+    settings.auto_pause_seconds =
+        integer(database, "database", "autoPauseSeconds", 300, 86400, settings.auto_pause_seconds);
+  }
+
+  void read_deploy(const Value& root, DeploySettings& deploy) const {
+    const Value* settings = member(root, "deploy");
+    if (!settings) return;
+    expect_object(*settings, "deploy");
+    reject_unknown_members(*settings, "deploy", {"stage", "architecture"});
+    if (member(*settings, "stage")) {
+      deploy.stage = required_string(*settings, "deploy", "stage");
+      bool valid = deploy.stage.size() <= 128 && std::all_of(deploy.stage.begin(), deploy.stage.end(), [](char c) {
+                     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+                   });
+      if (!valid) fail("deploy.stage", "expected a stage name (letters, digits, '_', '-'), got \"" + deploy.stage + "\"");
+    }
+    if (member(*settings, "architecture")) {
+      deploy.architecture = required_string(*settings, "deploy", "architecture");
+      if (deploy.architecture != "x86_64" && deploy.architecture != "arm64") {
+        fail("deploy.architecture", "expected \"x86_64\" or \"arm64\", got \"" + deploy.architecture + "\"");
+      }
+    }
   }
 
   int integer(const Value& object, const std::string& parent, const char* key, int min, int max, int fallback) const {

@@ -55,6 +55,18 @@ enum class ApiType { kRest, kHttp };
 struct DatabaseSettings {
   std::string name;
   std::filesystem::path migrations;  // absolute
+  // The deployed Aurora MySQL cluster (Serverless v2): capacity in ACUs, and seconds
+  // idle before it pauses when min_capacity is 0.
+  double min_capacity = 0;
+  double max_capacity = 2;
+  int auto_pause_seconds = 300;
+  std::string engine_version = "8.0.mysql_aurora.3.08.2";
+};
+
+// How `synth` and `deploy` shape the stack (strata.json "deploy").
+struct DeploySettings {
+  std::string stage = "prod";       // the REST API's stage name
+  std::string architecture;         // x86_64 or arm64; empty: the architecture the app was built for
 };
 
 struct Project {
@@ -65,6 +77,7 @@ struct Project {
   ApiType api = ApiType::kRest;
   DatabaseSettings database;
   CorsSettings cors;
+  DeploySettings deploy;
   std::map<std::string, FunctionConfig, std::less<>> functions;  // only those strata.json configures
   std::string source;  // the file's text, to give later errors a line number
 };

@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <cstdlib>
 #include <thread>
 
 #include "aws/credentials.hpp"
@@ -142,6 +143,11 @@ DataApiSettings DataApiSettings::parse(std::string_view url) {
     if (start != std::string::npos) {
       settings.region = settings.cluster_arn.substr(start + 1, settings.cluster_arn.find(':', start + 1) - start - 1);
     }
+  }
+  // As the AWS SDKs and CLI do: a service-specific endpoint, then the global one.
+  for (const char* variable : {"AWS_ENDPOINT_URL_RDS_DATA", "AWS_ENDPOINT_URL"}) {
+    const char* value = std::getenv(variable);
+    if (settings.endpoint.empty() && value && *value) settings.endpoint = value;
   }
   if (settings.endpoint.empty()) settings.endpoint = "https://rds-data." + settings.region + ".amazonaws.com";
   if (!http::parse_url(settings.endpoint)) throw UrlError("data-api endpoint '" + settings.endpoint + "' is not an http(s) URL");

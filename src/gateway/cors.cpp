@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <iterator>
 
+#include "core/cors_origin.hpp"
+
 namespace strata::gateway {
 namespace bhttp = boost::beast::http;
 
@@ -21,20 +23,9 @@ std::string join(const std::vector<std::string>& values) {
 
 }  // namespace
 
-std::string_view Cors::allowed_origin(std::string_view origin) const {
-  for (const std::string& allowed : settings_.origins) {
-    if (allowed == "*") {
-      // With credentials a wildcard is not allowed by browsers: echo the origin.
-      return settings_.allow_credentials && !origin.empty() ? origin : std::string_view("*");
-    }
-    if (allowed == origin) return origin;
-  }
-  return {};
-}
-
 void Cors::decorate(http::Response& response, std::string_view origin) const {
   if (api_ == ApiType::kHttp && origin.empty()) return;  // an HTTP API answers CORS requests only
-  std::string_view allowed = allowed_origin(origin);
+  std::string_view allowed = allowed_cors_origin(settings_, origin);
   if (allowed.empty()) return;
   response.set(bhttp::field::access_control_allow_origin, allowed);
   if (allowed != "*") response.set(bhttp::field::vary, "Origin");
@@ -60,6 +51,8 @@ http::Response Cors::preflight(const http::Request& request, std::string_view ro
   response.prepare_payload();
   return response;
 }
+
+bool Cors::allows(std::string_view origin) const { return !allowed_cors_origin(settings_, origin).empty(); }
 
 bool Cors::is_preflight(const http::Request& request) {
   return request.method() == bhttp::verb::options && request.find(bhttp::field::origin) != request.end() &&

@@ -27,12 +27,9 @@ class Cors {
   static bool is_preflight(const http::Request& request);
   // HTTP APIs: removes the Access-Control-* headers of a function's response.
   void drop_function_headers(http::Response& response) const;
-  bool allows(std::string_view origin) const { return !allowed_origin(origin).empty(); }
+  bool allows(std::string_view origin) const;
 
  private:
-  // The value of Access-Control-Allow-Origin for `origin`, or empty when not allowed.
-  std::string_view allowed_origin(std::string_view origin) const;
-
   const CorsSettings& settings_;
   ApiType api_;
 };

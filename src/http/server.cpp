@@ -5,7 +5,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/beast/core.hpp>
 
+#include <sys/socket.h>
+
 #include <atomic>
+#include <list>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -33,6 +37,11 @@ Response json_error(unsigned status, std::string_view message, unsigned version,
 }
 
 struct Server::State {
+  // First, so that they outlive the event loops: a connection destroyed with its
+  // loop unregisters itself here.
+  std::atomic<std::size_t> connections{0};
+  std::mutex sessions_mutex;
+  std::list<Session*> sessions;  // every live connection, so that a drain can close the idle ones
   ServerOptions options;
   Handler handler;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
@@ -41,8 +50,8 @@ struct Server::State {
   asio::io_context accept_context{1};
   std::optional<tcp::acceptor> acceptor;
   std::size_t next_context = 0;
-  std::atomic<std::size_t> connections{0};
   std::atomic<bool> stopped{false};
+  std::atomic<bool> draining{false};
 };
 
 // One connection: read a request, hand it to the handler, write the reply, repeat.
@@ -51,8 +60,27 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, asio::io_context& context, Server::State& state)
       : stream_(std::move(socket)), context_(context), state_(state) {
     ++state_.connections;
+    std::lock_guard lock(state_.sessions_mutex);
+    registration_ = state_.sessions.insert(state_.sessions.end(), this);
   }
-  ~Session() { --state_.connections; }
+  ~Session() {
+    {
+      std::lock_guard lock(state_.sessions_mutex);
+      state_.sessions.erase(registration_);
+    }
+    --state_.connections;
+  }
+
+  // During a drain: a connection waiting for a next request that has not begun is closed.
+  void close_if_idle() {
+    auto self = shared_from_this();
+    asio::post(stream_.get_executor(), [self] {
+      if (self->waiting_for_header_ && self->parser_ && !self->parser_->got_some()) {
+        beast::error_code ignored;
+        self->stream_.socket().cancel(ignored);
+      }
+    });
+  }
 
   void start(bool over_limit) {
     if (over_limit) {
@@ -72,7 +100,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     response_ = std::move(response);
-    if (state_.stopped) response_.keep_alive(false);
+    if (state_.stopped || state_.draining) response_.keep_alive(false);
     stream_.expires_after(state_.options.read_timeout);
     bhttp::async_write(stream_, response_, [self](beast::error_code error, std::size_t) {
       if (error) return self->close();
@@ -103,8 +131,10 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(state_.options.header_limit));
     parser_->body_limit(state_.options.body_limit);
     stream_.expires_after(state_.options.read_timeout);
+    waiting_for_header_ = true;
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code error, std::size_t) {
+                               self->waiting_for_header_ = false;
                                self->on_header(error);
                              });
   }
@@ -189,6 +219,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Response response_;
+  bool waiting_for_header_ = false;
+  std::list<Session*>::iterator registration_;
 };
 
 void Reply::operator()(Response&& response) const { session_->respond(std::move(response)); }
@@ -210,7 +242,7 @@ unsigned Server::current_thread_index() { return this_thread_index; }
 void Server::listen() {
   beast::error_code error;
   auto address = asio::ip::make_address(state_->options.host, error);
-  if (error) {
+  if (error && state_->options.listen_fd < 0) {
     // A name such as localhost: take its first address.
     tcp::resolver resolver(state_->accept_context);
     auto results = resolver.resolve(state_->options.host, std::to_string(state_->options.port), error);
@@ -222,6 +254,14 @@ void Server::listen() {
   }
   tcp::endpoint endpoint(address, state_->options.port);
   auto& acceptor = state_->acceptor.emplace(state_->accept_context);
+  if (state_->options.listen_fd >= 0) {
+    sockaddr_storage bound{};
+    socklen_t length = sizeof bound;
+    ::getsockname(state_->options.listen_fd, reinterpret_cast<sockaddr*>(&bound), &length);
+    acceptor.assign(bound.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), state_->options.listen_fd, error);
+    if (error) throw std::runtime_error("cannot use the inherited listening socket: " + error.message());
+    return;
+  }
   acceptor.open(endpoint.protocol(), error);
   if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
   if (!error) acceptor.bind(endpoint, error);
@@ -271,13 +311,34 @@ void Server::run(const std::function<void(unsigned)>& on_thread_start) {
 }
 
 void Server::stop() {
+  state_->stopped = true;
   asio::post(state_->accept_context, [this] {
-    state_->stopped = true;
     beast::error_code ignored;
     if (state_->acceptor) state_->acceptor->close(ignored);
-    for (auto& context : state_->contexts) context->stop();
     state_->accept_context.stop();
   });
+  // Directly too: after a drain the accepting loop has already returned.
+  for (auto& context : state_->contexts) context->stop();
+}
+
+void Server::drain(std::chrono::milliseconds limit) {
+  state_->draining = true;
+  asio::post(state_->accept_context, [this] {
+    beast::error_code ignored;
+    if (state_->acceptor) state_->acceptor->close(ignored);
+  });
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (state_->connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    {
+      std::lock_guard lock(state_->sessions_mutex);
+      for (Session* session : state_->sessions) {
+        // A session whose last owner is gone is being destroyed: skip it.
+        if (auto alive = session->weak_from_this().lock()) alive->close_if_idle();
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  stop();
 }
 
 }  // namespace strata::http

@@ -4,14 +4,17 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <cstdlib>
 #include <thread>
 #include <typeinfo>
 
+#include "core/cors_origin.hpp"
 #include "core/database_error_response.hpp"
 #include "core/log.hpp"
 #include "db/database.hpp"
 #include "http/client.hpp"
+#include "lambda/event_function.hpp"
 #include "lambda/proxy_event.hpp"
 #include "strata/function.hpp"
 #include "strata/json.hpp"
@@ -97,22 +100,56 @@ class RuntimeApi {
   http::Client client_;
 };
 
-// STRATA_DB, else the Data API from the variables the synthesized template sets
-// (as the reference design's functions read them), else a private in-memory database.
+// The configured database, else a private in-memory one.
 std::string database_url() {
-  std::string url = environment("STRATA_DB");
+  std::string url = configured_database_url();
   if (!url.empty()) return url;
-  std::string cluster = environment("DB_CLUSTER_ARN");
-  if (!cluster.empty()) {
-    return "data-api://" + cluster + "?secret=" + environment("DB_SECRET_ARN") + "&database=" + environment("DB_NAME");
-  }
   log::warn("runtime: no database configured (STRATA_DB or DB_CLUSTER_ARN); using an empty in-memory SQLite");
   return "sqlite::memory:";
+}
+
+// Deployed behind a REST API, whose Lambda proxy adds no CORS headers: the
+// template passes strata.json's CORS settings in STRATA_CORS and they are added here.
+void add_cors_headers(Response& response, const CorsSettings& cors, std::string_view origin) {
+  std::string_view allowed = allowed_cors_origin(cors, origin);
+  if (allowed.empty() || response.headers.contains("Access-Control-Allow-Origin")) return;
+  response.headers.add("Access-Control-Allow-Origin", std::string(allowed));
+  if (allowed != "*") response.headers.add("Vary", "Origin");
+  if (cors.allow_credentials) response.headers.add("Access-Control-Allow-Credentials", "true");
 }
 
 void init_error(RuntimeApi& api, const std::string& message, const char* type) {
   log::error("runtime: " + message);
   api.post("/init/error", error_json(message, type), type);
+}
+
+std::chrono::system_clock::time_point deadline_of(const http::ClientResponse& next) {
+  return std::chrono::system_clock::time_point(
+      std::chrono::milliseconds(std::strtoll(std::string(next.base()["Lambda-Runtime-Deadline-Ms"]).c_str(), nullptr, 10)));
+}
+
+// The loop of a built-in event function: no API Gateway event, no database opened
+// for it (it opens what it needs, when it needs it).
+int run_event_function(RuntimeApi& api, const std::string& handler, const EventFunction& function) {
+  while (auto next = api.next()) {
+    std::string request_id(next->base()["Lambda-Runtime-Aws-Request-Id"]);
+    log::set_request_id(request_id);
+    std::string target = "/invocation/" + request_id;
+    try {
+      EventResult result = function(next->body(), EventInvocation{request_id, deadline_of(*next)});
+      api.post(target + "/response", std::move(result.payload));
+      if (result.exit_after) {
+        log::warn("runtime: " + handler + " left work running; exiting so that it stops");
+        return 1;
+      }
+    } catch (const std::exception& error) {
+      std::string type = type_name_of_current_exception();
+      log::error("function " + handler + " failed: " + type + ": " + error.what());
+      api.post(target + "/error", error_json(error.what(), type), "Runtime.Unhandled");
+    }
+    log::set_request_id({});
+  }
+  return 1;
 }
 
 }  // namespace
@@ -124,11 +161,19 @@ int run_runtime(const std::string& runtime_api) {
   std::string function_name = environment("AWS_LAMBDA_FUNCTION_NAME", handler.c_str());
   const Function* function = find_function(handler);
   if (!function) {
+    if (const EventFunction* event_function = find_event_function(handler)) {
+      return run_event_function(api, handler, *event_function);
+    }
     std::string known;
     for (const auto& name : function_names()) known += (known.empty() ? "" : ", ") + name;
     init_error(api, "_HANDLER '" + handler + "' names no function of this app (it has: " + known + ")",
                "Runtime.InvalidHandler");
     return 1;
+  }
+  std::optional<CorsSettings> cors;
+  if (std::string variable = environment("STRATA_CORS"); !variable.empty()) {
+    cors = parse_cors_variable(variable);
+    if (!cors) log::warn("runtime: STRATA_CORS is not {\"origins\": [...]} JSON; no CORS headers will be added");
   }
   std::unique_ptr<db::Database> database;
   std::unique_ptr<db::Client> client;
@@ -153,8 +198,7 @@ int run_runtime(const std::string& runtime_api) {
     } else {
       ::setenv("_X_AMZN_TRACE_ID", details.trace_id.c_str(), 1);
     }
-    auto deadline = std::chrono::system_clock::time_point(
-        std::chrono::milliseconds(std::strtoll(std::string(next->base()["Lambda-Runtime-Deadline-Ms"]).c_str(), nullptr, 10)));
+    auto deadline = deadline_of(*next);
     std::string target = "/invocation/" + request_id;
     PayloadFormat format = PayloadFormat::kV1;  // the answer's format follows the event's
     try {
@@ -162,7 +206,10 @@ int run_runtime(const std::string& runtime_api) {
       format = request.payload_format;
       if (!client) client = database->connect();
       Context context(request_id, function_name, deadline, *client, std::move(details));
-      std::string payload = to_response_json(invoke_function(*function, request, context), format);
+      Response response = invoke_function(*function, request, context);
+      // An HTTP API (2.0) adds CORS headers itself and ignores a function's.
+      if (cors && format == PayloadFormat::kV1) add_cors_headers(response, *cors, request.header("origin").value_or(""));
+      std::string payload = to_response_json(response, format);
       if (payload.size() > kMaxResponseBytes) {
         std::string message = "Response payload size (" + std::to_string(payload.size()) +
                               " bytes) exceeded maximum allowed payload size (" + std::to_string(kMaxResponseBytes) +

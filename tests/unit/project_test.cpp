@@ -374,7 +374,7 @@ TEST(ProjectFile, UnknownTopLevelFieldIsRejected) {
   "routes": {},
   "colour": "blue"
 })"),
-            "/srv/app/strata.json:4: colour: unknown field; expected one of name, api, routes, database, cors, functions");
+            "/srv/app/strata.json:4: colour: unknown field; expected one of name, api, routes, database, cors, functions, deploy");
 }
 
 TEST(ProjectFile, SchemaFieldIsAllowed) {
@@ -595,6 +595,59 @@ TEST(ProjectFile, RouteMethodRemembersWhereItWasDeclared) {
   ASSERT_EQ(project.routes.size(), 2u);
   ASSERT_EQ(project.routes[1].methods.size(), 1u);
   EXPECT_EQ(project.routes[1].methods[0].json_path, "routes[\"posts/{id}\"][0].function");
+}
+
+TEST(ProjectFile, DeploySettingsAndCapacityAreRead) {
+  Project project = parse_project(R"({
+  "name": "blog",
+  "routes": {"posts": [{"method": "GET", "function": "get_posts"}]},
+  "database": {"minCapacity": 0.5, "maxCapacity": 8, "autoPauseSeconds": 600, "engineVersion": "8.0.mysql_aurora.3.09.0"},
+  "deploy": {"stage": "dev", "architecture": "arm64"}
+})",
+                                  kFile);
+  EXPECT_EQ(project.database.min_capacity, 0.5);
+  EXPECT_EQ(project.database.max_capacity, 8);
+  EXPECT_EQ(project.database.auto_pause_seconds, 600);
+  EXPECT_EQ(project.database.engine_version, "8.0.mysql_aurora.3.09.0");
+  EXPECT_EQ(project.deploy.stage, "dev");
+  EXPECT_EQ(project.deploy.architecture, "arm64");
+}
+
+TEST(ProjectFile, DeployDefaults) {
+  Project project = parse_project(R"({"name": "blog", "routes": {"posts": [{"method": "GET", "function": "f"}]}})", kFile);
+  EXPECT_EQ(project.database.min_capacity, 0);
+  EXPECT_EQ(project.database.max_capacity, 2);
+  EXPECT_EQ(project.deploy.stage, "prod");
+  EXPECT_EQ(project.deploy.architecture, "");
+}
+
+TEST(ProjectFile, CapacityOutOfRangeOrStepIsRejected) {
+  auto with_database = [](const std::string& database) {
+    return parse_error(R"({"name": "blog", "routes": {"posts": [{"method": "GET", "function": "f"}]},
+  "database": )" + database + "}");
+  };
+  EXPECT_EQ(with_database(R"({"maxCapacity": 300})"),
+            "/srv/app/strata.json:2: database.maxCapacity: expected Aurora capacity units from 0 to 256 in steps of 0.5");
+  EXPECT_EQ(with_database(R"({"minCapacity": 0.3})"),
+            "/srv/app/strata.json:2: database.minCapacity: expected Aurora capacity units from 0 to 256 in steps of 0.5");
+  EXPECT_EQ(with_database(R"({"minCapacity": 4, "maxCapacity": 2})"),
+            "/srv/app/strata.json:2: database.minCapacity: is above database.maxCapacity");
+  EXPECT_NE(with_database(R"({"engineVersion": "5.7.mysql_aurora.2.11.2"})")
+                .find("database.engineVersion: expected an Aurora MySQL 3 version"),
+            std::string::npos);
+}
+
+TEST(ProjectFile, UnknownDeployFieldsAndBadValuesAreRejected) {
+  auto with_deploy = [](const std::string& deploy) {
+    return parse_error(R"({"name": "blog", "routes": {"posts": [{"method": "GET", "function": "f"}]},
+  "deploy": )" + deploy + "}");
+  };
+  EXPECT_EQ(with_deploy(R"({"region": "eu-west-1"})"),
+            "/srv/app/strata.json:2: deploy.region: unknown field; expected one of stage, architecture");
+  EXPECT_EQ(with_deploy(R"({"architecture": "x86"})"),
+            "/srv/app/strata.json:2: deploy.architecture: expected \"x86_64\" or \"arm64\", got \"x86\"");
+  EXPECT_EQ(with_deploy(R"({"stage": "my stage"})"),
+            "/srv/app/strata.json:2: deploy.stage: expected a stage name (letters, digits, '_', '-'), got \"my stage\"");
 }
 
 }  // namespace
