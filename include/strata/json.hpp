@@ -9,6 +9,7 @@
 #include <rapidjson/writer.h>
 
 #include "strata/db/result_set.hpp"
+#include "strata/request.hpp"
 
 namespace strata::json {
 
@@ -19,6 +20,8 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 // Parses a request body that must be a JSON object; throws HttpError(400)
 // saying what is wrong (absent body, invalid JSON at offset N, not an object).
 Document parse_object(const std::optional<std::string>& body);
+// The same for a request's body, base64-decoded first when API Gateway encoded it.
+Document parse_object(const Request& request);
 
 // A string member of `object`: absent or null gives nullopt; any other
 // non-string value throws HttpError(400) naming the field.

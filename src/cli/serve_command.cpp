@@ -103,7 +103,8 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
   // Always printed, even with --quiet: scripts read the port from this line.
   std::string host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
   log::notice("serve: " + project.name + " listening on http://" + host + ":" +
-                           std::to_string(server.port()) + " (" + std::to_string(routes) + " routes, database " +
+                           std::to_string(server.port()) + " (" + std::to_string(routes) + " routes, " +
+                           (project.api == ApiType::kHttp ? "HTTP API, " : "") + "database " +
                            database->description() + ", " + std::to_string(server.threads()) + " threads)");
   if (ready_fd >= 0) {
     ssize_t written = ::write(ready_fd, "1", 1);

@@ -24,6 +24,8 @@ Document parse_object(const std::optional<std::string>& body) {
   return document;
 }
 
+Document parse_object(const Request& request) { return parse_object(request.decoded_body()); }
+
 std::optional<std::string_view> optional_string(const Value& object, const char* field) {
   auto member = object.FindMember(field);
   if (member == object.MemberEnd() || member->value.IsNull()) return std::nullopt;

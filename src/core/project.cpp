@@ -52,7 +52,8 @@ class Validator {
     project.file = file_;
     project.directory = file_.parent_path();
     expect_object(root, "");
-    reject_unknown_members(root, "", {"$schema", "name", "routes", "database", "cors", "functions", "deploy", "auth"});
+    reject_unknown_members(root, "", {"$schema", "name", "api", "routes", "database", "cors", "functions", "deploy",
+                                      "auth"});
 
     project.name = required_string(root, "", "name");
     bool valid_name = std::all_of(project.name.begin(), project.name.end(), [](char c) {
@@ -62,6 +63,7 @@ class Validator {
       fail("name", "expected a name that starts with a letter, then letters, digits, '_' or '-', got \"" +
                          project.name + "\"");
     }
+    read_api(root, project);
     read_auth(root, project);
     read_routes(root, project);
     read_database(root, project);
@@ -225,10 +227,32 @@ class Validator {
             fail(item_path + ".auth", "no authorizer named '" + method.authorizer + "' in \"auth\"" +
                                           (known.empty() ? " (the file declares none)" : " (it declares: " + known + ")"));
           }
+          if (project.api == ApiType::kHttp &&
+              project.authorizers.at(method.authorizer).type == AuthorizerConfig::Type::kApiKey) {
+            fail(item_path + ".auth", "'" + method.authorizer + "' is an apiKey authorizer, and HTTP APIs have no API "
+                                      "keys; use a jwt authorizer, or \"api\": {\"type\": \"rest\"}");
+          }
         }
         route.methods.push_back(std::move(method));
       }
       project.routes.push_back(std::move(route));
+    }
+  }
+
+  void read_api(const Value& root, Project& project) const {
+    const Value* api = member(root, "api");
+    if (!api) return;
+    expect_object(*api, "api");
+    reject_unknown_members(*api, "api", {"type"});
+    const Value* type = member(*api, "type");
+    if (!type) return;
+    std::string text = string_value(*type, "api.type");
+    if (text == "rest") {
+      project.api = ApiType::kRest;
+    } else if (text == "http") {
+      project.api = ApiType::kHttp;
+    } else {
+      fail("api.type", "expected \"rest\" (a REST API, payload format 1.0) or \"http\" (an HTTP API, payload format 2.0), got \"" + text + "\"");
     }
   }
 
@@ -394,9 +418,13 @@ class Validator {
     const Value* settings = member(root, "cors");
     if (!settings) return;
     expect_object(*settings, "cors");
-    reject_unknown_members(*settings, "cors", {"origins", "headers", "methods", "allowCredentials", "maxAge"});
+    reject_unknown_members(*settings, "cors",
+                           {"origins", "headers", "methods", "exposeHeaders", "allowCredentials", "maxAge"});
     if (const Value* origins = member(*settings, "origins")) cors.origins = string_list(*origins, "cors.origins");
     if (const Value* headers = member(*settings, "headers")) cors.headers = string_list(*headers, "cors.headers");
+    if (const Value* expose = member(*settings, "exposeHeaders")) {
+      cors.expose_headers = string_list(*expose, "cors.exposeHeaders");
+    }
     if (const Value* methods = member(*settings, "methods")) {
       cors.methods = string_list(*methods, "cors.methods");
       for (std::size_t i = 0; i < cors.methods.size(); ++i) {

@@ -34,6 +34,7 @@ struct CorsSettings {
   std::vector<std::string> headers{"Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key",
                                    "X-Amz-Security-Token", "X-Amz-User-Agent"};
   std::vector<std::string> methods{"OPTIONS", "GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"};
+  std::vector<std::string> expose_headers;  // Access-Control-Expose-Headers on responses
   bool allow_credentials = false;
   int max_age_seconds = 600;
 };
@@ -67,6 +68,10 @@ struct AuthorizerConfig {
   std::string json_path;                    // where it was declared
 };
 
+// Which API Gateway flavour serves the routes (strata.json "api.type"): a REST API
+// sends payload format 1.0 events, an HTTP API payload format 2.0.
+enum class ApiType { kRest, kHttp };
+
 struct DatabaseSettings {
   std::string name;
   std::filesystem::path migrations;  // absolute
@@ -89,6 +94,7 @@ struct Project {
   std::filesystem::path file;       // directory / "strata.json"
   std::string name;
   std::vector<Route> routes;
+  ApiType api = ApiType::kRest;
   DatabaseSettings database;
   CorsSettings cors;
   DeploySettings deploy;

@@ -22,4 +22,10 @@ Response Response::empty(int status_code) {
   return response;
 }
 
+Response Response::proxy_result(std::string json) {
+  Response response;
+  response.proxy_result_json = std::move(json);
+  return response;
+}
+
 }  // namespace strata

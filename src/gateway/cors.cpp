@@ -1,6 +1,9 @@
 #include "gateway/cors.hpp"
 
+#include <strings.h>
+
 #include <algorithm>
+#include <iterator>
 
 #include "core/cors_origin.hpp"
 
@@ -21,11 +24,15 @@ std::string join(const std::vector<std::string>& values) {
 }  // namespace
 
 void Cors::decorate(http::Response& response, std::string_view origin) const {
+  if (api_ == ApiType::kHttp && origin.empty()) return;  // an HTTP API answers CORS requests only
   std::string_view allowed = allowed_cors_origin(settings_, origin);
   if (allowed.empty()) return;
   response.set(bhttp::field::access_control_allow_origin, allowed);
   if (allowed != "*") response.set(bhttp::field::vary, "Origin");
   if (settings_.allow_credentials) response.set(bhttp::field::access_control_allow_credentials, "true");
+  if (!settings_.expose_headers.empty()) {
+    response.set(bhttp::field::access_control_expose_headers, join(settings_.expose_headers));
+  }
 }
 
 http::Response Cors::preflight(const http::Request& request, std::string_view route_methods) const {
@@ -43,6 +50,22 @@ http::Response Cors::preflight(const http::Request& request, std::string_view ro
   response.keep_alive(request.keep_alive());
   response.prepare_payload();
   return response;
+}
+
+bool Cors::allows(std::string_view origin) const { return !allowed_cors_origin(settings_, origin).empty(); }
+
+bool Cors::is_preflight(const http::Request& request) {
+  return request.method() == bhttp::verb::options && request.find(bhttp::field::origin) != request.end() &&
+         request.find(bhttp::field::access_control_request_method) != request.end();
+}
+
+void Cors::drop_function_headers(http::Response& response) const {
+  if (api_ != ApiType::kHttp) return;
+  for (auto field = response.begin(); field != response.end();) {
+    std::string_view name = field->name_string();
+    bool cors = name.size() > 15 && ::strncasecmp(name.data(), "access-control-", 15) == 0;
+    field = cors ? response.erase(field) : std::next(field);
+  }
 }
 
 }  // namespace strata::gateway

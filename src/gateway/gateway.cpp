@@ -6,6 +6,8 @@
 #include "core/database_error_response.hpp"
 #include "core/log.hpp"
 #include "core/request_id.hpp"
+#include "gateway/gateway_errors.hpp"
+#include "gateway/http_api_request.hpp"
 #include "gateway/rest_request.hpp"
 #include "gateway/url.hpp"
 #include "lambda/proxy_event.hpp"
@@ -49,6 +51,10 @@ struct Gateway::Exchange {
   unsigned version = 11;
   bool keep_alive = true;
   std::string function = "-";
+  // An HTTP API names every answer in an apigw-requestid header: the function's
+  // requestContext.requestId, or an id of its own for the API's own answers.
+  bool http_api = false;
+  std::string request_id;
 };
 
 Gateway::Gateway(const Project& project, db::Database& database, unsigned threads, GatewayOptions options,
@@ -57,7 +63,7 @@ Gateway::Gateway(const Project& project, db::Database& database, unsigned thread
       database_(database),
       options_(std::move(options)),
       router_(project.routes),
-      cors_(project.cors),
+      cors_(project.cors, project.api),
       lambda_(lambda),
       clients_(threads) {
   for (const Route& route : project.routes) {
@@ -82,11 +88,22 @@ db::Client& Gateway::client() {
 
 void Gateway::drop_client() { clients_.at(http::Server::current_thread_index()).reset(); }
 
-http::Response to_http_response(Response&& response, unsigned version, bool keep_alive) {
+http::Response to_http_response(Response&& response, unsigned version, bool keep_alive, ApiType api) {
+  if (response.proxy_result_json) {
+    // A result given as raw JSON: read as API Gateway reads what Lambda returns.
+    std::string why;
+    PayloadFormat format = api == ApiType::kHttp ? PayloadFormat::kV2 : PayloadFormat::kV1;
+    auto read = lambda::from_response_json(*response.proxy_result_json, format, &why);
+    if (!read) {
+      log::error("a function returned a malformed proxy response: " + why);
+      return function_failed(api, true, version, keep_alive);
+    }
+    response = std::move(*read);
+  }
   if (response.status_code < 100 || response.status_code > 599) {
     // API Gateway's answer to a proxy response it cannot read.
     log::error("a function returned statusCode " + std::to_string(response.status_code) + ", outside 100..599");
-    return http::json_error(502, "Internal server error", version, keep_alive);
+    return function_failed(api, true, version, keep_alive);
   }
   http::Response out{static_cast<bhttp::status>(response.status_code), version};
   // API Gateway merges both maps; a name in multiValueHeaders takes its values from there.
@@ -94,11 +111,16 @@ http::Response to_http_response(Response&& response, unsigned version, bool keep
   for (const auto& [name, value] : response.headers.entries()) {
     if (!response.multi_value_headers.contains(name)) out.set(name, value);
   }
-  if (out.find(bhttp::field::content_type) == out.end()) out.set(bhttp::field::content_type, "application/json");
+  for (const std::string& cookie : response.cookies) out.insert(bhttp::field::set_cookie, cookie);
+  if (out.find(bhttp::field::content_type) == out.end()) {
+    // What each API type assumes when a function names none (aws-lambda-dotnet's emulator
+    // records the HTTP API's).
+    out.set(bhttp::field::content_type, api == ApiType::kHttp ? "text/plain; charset=utf-8" : "application/json");
+  }
   if (response.is_base64_encoded) {
     auto decoded = base64::decode(response.body);
     if (!decoded) {
-      return http::json_error(502, "Internal server error", version, keep_alive);
+      return function_failed(api, true, version, keep_alive);
     }
     out.body().assign(decoded->begin(), decoded->end());
   } else {
@@ -116,16 +138,22 @@ http::Response Gateway::run_in_process(const RouteMethod& method, Request&& requ
   try {
     Context context(request.request_context.request_id, method.function,
                     std::chrono::system_clock::now() + options_.function_timeout, client());
-    return to_http_response(invoke_function(*function, request, context), version, keep_alive);
+    return function_response(invoke_function(*function, request, context), version, keep_alive);
   } catch (const db::Error& error) {
     log::error("function " + method.function + " failed: database error: " + error.what());
     if (error.kind() == db::ErrorKind::kUnavailable) drop_client();  // reconnect on the next request
-    if (auto response = database_error_response(error)) return to_http_response(std::move(*response), version, keep_alive);
-    return http::json_error(500, "Internal server error", version, keep_alive);
+    if (auto response = database_error_response(error)) return function_response(std::move(*response), version, keep_alive);
+    return function_failed(project_.api, false, version, keep_alive);
   } catch (const std::exception& error) {
     log::error("function " + method.function + " failed: " + error.what());
-    return http::json_error(500, "Internal server error", version, keep_alive);
+    return function_failed(project_.api, false, version, keep_alive);
   }
+}
+
+http::Response Gateway::function_response(Response&& response, unsigned version, bool keep_alive) const {
+  http::Response out = to_http_response(std::move(response), version, keep_alive, project_.api);
+  cors_.drop_function_headers(out);
+  return out;
 }
 
 void Gateway::run_in_lambda(const RouteMethod& method, Request&& request, const std::shared_ptr<Exchange>& exchange) {
@@ -134,24 +162,25 @@ void Gateway::run_in_lambda(const RouteMethod& method, Request&& request, const 
   invocation.request_id = new_request_id();
   invocation.payload = lambda::to_event_json(request);
   std::string function = method.function;
-  invocation.done = [this, exchange, function](lambda::InvokeResult result) {
+  PayloadFormat format = request.payload_format;
+  invocation.done = [this, exchange, function, format](lambda::InvokeResult result) {
     using Kind = lambda::InvokeResult::Kind;
     unsigned version = exchange->version;
     bool keep_alive = exchange->keep_alive;
     if (result.kind == Kind::kTimeout) {
-      return finish(*exchange, http::json_error(504, "Endpoint request timed out", version, keep_alive));
+      return finish(*exchange, function_timed_out(project_.api, version, keep_alive));
     }
     if (result.kind != Kind::kSuccess) {
       log::error("function " + function + " failed (" + result.error_type + "): " + result.payload);
-      return finish(*exchange, http::json_error(502, "Internal server error", version, keep_alive));
+      return finish(*exchange, function_failed(project_.api, true, version, keep_alive));
     }
     std::string why;
-    auto response = lambda::from_response_json(result.payload, &why);
+    auto response = lambda::from_response_json(result.payload, format, &why);
     if (!response) {
       log::error("function " + function + " returned a malformed proxy response: " + why);
-      return finish(*exchange, http::json_error(502, "Internal server error", version, keep_alive));
+      return finish(*exchange, function_failed(project_.api, true, version, keep_alive));
     }
-    finish(*exchange, to_http_response(std::move(*response), version, keep_alive));
+    finish(*exchange, function_response(std::move(*response), version, keep_alive));
   };
   pool->invoke(std::move(invocation));
 }
@@ -238,11 +267,34 @@ void Gateway::serve_invoke_api(http::Request& request, const std::shared_ptr<Exc
   pool->invoke(std::move(invocation));
 }
 
+bool Gateway::authorize(const http::Request& request, const RouteMethod& route_method, const Target& target,
+                        Exchange& exchange, auth::Verdict& verdict) {
+  auto protected_route = authorizers_.find(&route_method);
+  if (protected_route == authorizers_.end()) return true;
+  auto header = [&request](std::string_view name) -> std::optional<std::string_view> {
+    auto found = request.find(name);
+    if (found == request.end()) return std::nullopt;
+    return found->value();
+  };
+  verdict = protected_route->second->check(header("authorization"), header("x-api-key"));
+  if (!verdict.denial) return true;
+  log::info("auth " + protected_route->second->name() + " refused " + std::string(request.method_string()) + " " +
+            printable_path(target.path) + ": " + verdict.reason);
+  // Each API flavour words its refusals its own way.
+  auto flavor = project_.api == ApiType::kHttp ? auth::ApiFlavor::kHttp : auth::ApiFlavor::kRest;
+  auth::DenialAnswer answer = auth::denial_answer(*verdict.denial, flavor, verdict.reason);
+  auto response = http::json_error(answer.status, answer.message, exchange.version, exchange.keep_alive);
+  if (!answer.www_authenticate.empty()) response.set(bhttp::field::www_authenticate, answer.www_authenticate);
+  finish(exchange, std::move(response));
+  return false;
+}
+
 void Gateway::route(http::Request& request, const std::shared_ptr<Exchange>& exchange) {
   unsigned version = exchange->version;
   bool keep_alive = exchange->keep_alive;
   Target target = split_target(request.target());
   if (lambda_ && target.path.starts_with(kInvokePrefix)) return serve_invoke_api(request, exchange);
+  if (project_.api == ApiType::kHttp) return route_http_api(request, target, exchange);
   auto match = router_.match(target.path);
   if (!match) return finish(*exchange, http::json_error(404, "no route for " + printable_path(target.path), version, keep_alive));
   std::string_view method = request.method_string();
@@ -256,27 +308,43 @@ void Gateway::route(http::Request& request, const std::shared_ptr<Exchange>& exc
   }
   exchange->function = route_method->function;
   auth::Verdict verdict;
-  if (auto protected_route = authorizers_.find(route_method); protected_route != authorizers_.end()) {
-    auto header = [&request](std::string_view name) -> std::optional<std::string_view> {
-      auto found = request.find(name);
-      if (found == request.end()) return std::nullopt;
-      return found->value();
-    };
-    verdict = protected_route->second->check(header("authorization"), header("x-api-key"));
-    if (verdict.denial) {
-      log::info("auth " + protected_route->second->name() + " refused " + std::string(method) + " " +
-                printable_path(target.path) + ": " + verdict.reason);
-      auth::DenialAnswer answer = auth::denial_answer(*verdict.denial, options_.api_flavor, verdict.reason);
-      auto response = http::json_error(answer.status, answer.message, version, keep_alive);
-      if (!answer.www_authenticate.empty()) response.set(bhttp::field::www_authenticate, answer.www_authenticate);
-      return finish(*exchange, std::move(response));
-    }
-  }
+  if (!authorize(request, *route_method, target, *exchange, verdict)) return;
   RequestOrigin origin{exchange->reply.remote_address(), options_.stage};
   Request function_request = build_rest_request(request, std::move(*match), origin);
   function_request.request_context.authorizer = std::move(verdict.authorizer);
   function_request.request_context.identity.api_key = std::move(verdict.api_key);
   function_request.request_context.identity.api_key_id = std::move(verdict.api_key_id);
+  if (lambda_) return run_in_lambda(*route_method, std::move(function_request), exchange);
+  finish(*exchange, run_in_process(*route_method, std::move(function_request), *exchange));
+}
+
+// An HTTP API's routing: preflights answered from `cors` before any route is looked
+// at, and one 404 {"message":"Not Found"} for every request no route key matches
+// (an HTTP API has no 405: "GET /posts" and "POST /posts" are separate routes).
+void Gateway::route_http_api(http::Request& request, Target target, const std::shared_ptr<Exchange>& exchange) {
+  unsigned version = exchange->version;
+  bool keep_alive = exchange->keep_alive;
+  exchange->http_api = true;
+  auto match = router_.match(target.path);
+  if (Cors::is_preflight(request)) {
+    if (!cors_.allows(request[bhttp::field::origin])) {
+      http::Response response{bhttp::status::no_content, version};
+      response.keep_alive(keep_alive);
+      return finish(*exchange, std::move(response));
+    }
+    std::string methods = match ? Router::allowed_methods(*match->route)
+                                : std::string(request[bhttp::field::access_control_request_method]);
+    return finish(*exchange, cors_.preflight(request, methods));
+  }
+  const RouteMethod* route_method = match ? Router::find_method(*match->route, request.method_string(), true) : nullptr;
+  if (!route_method) return finish(*exchange, http::json_error(404, "Not Found", version, keep_alive));
+  exchange->function = route_method->function;
+  auth::Verdict verdict;
+  if (!authorize(request, *route_method, target, *exchange, verdict)) return;
+  RequestOrigin origin{exchange->reply.remote_address(), options_.stage};
+  Request function_request = build_http_api_request(request, std::move(*match), *route_method, origin);
+  function_request.request_context.authorizer = std::move(verdict.authorizer);
+  exchange->request_id = function_request.request_context.request_id;
   if (lambda_) return run_in_lambda(*route_method, std::move(function_request), exchange);
   finish(*exchange, run_in_process(*route_method, std::move(function_request), *exchange));
 }
@@ -297,6 +365,7 @@ void access_log(std::string_view method, std::string_view target, unsigned statu
 
 void Gateway::finish(Exchange& exchange, http::Response&& response) {
   cors_.decorate(response, exchange.origin);
+  if (exchange.http_api) response.set("apigw-requestid", exchange.request_id.empty() ? new_request_id() : exchange.request_id);
   if (options_.access_log) {
     access_log(exchange.method, exchange.target, response.result_int(), exchange.function,
                std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - exchange.started));

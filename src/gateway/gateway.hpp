@@ -13,6 +13,7 @@
 #include "db/database.hpp"
 #include "gateway/cors.hpp"
 #include "gateway/router.hpp"
+#include "gateway/url.hpp"
 #include "http/server.hpp"
 #include "lambda/local_lambda.hpp"
 #include "strata/function.hpp"
@@ -25,7 +26,6 @@ struct GatewayOptions {
   bool access_log = true;
   // The checks of strata.json "auth"; required (else the constructor throws) when a route names one.
   const auth::AuthorizerSet* authorizers = nullptr;
-  auth::ApiFlavor api_flavor = auth::ApiFlavor::kRest;  // whose answers a refused request gets
 };
 
 class Gateway {
@@ -46,6 +46,13 @@ class Gateway {
   struct Exchange;
 
   void route(http::Request& request, const std::shared_ptr<Exchange>& exchange);
+  // Runs the route's authorizer, if it has one. A refused request is answered here
+  // (false); an admitted one leaves who was let in in `verdict`.
+  bool authorize(const http::Request& request, const RouteMethod& route_method, const Target& target,
+                 Exchange& exchange, auth::Verdict& verdict);
+  void route_http_api(http::Request& request, Target target, const std::shared_ptr<Exchange>& exchange);
+  // A function's response as HTTP, as this API type reads and decorates it.
+  http::Response function_response(Response&& response, unsigned version, bool keep_alive) const;
   http::Response run_in_process(const RouteMethod& method, Request&& request, const Exchange& exchange);
   void run_in_lambda(const RouteMethod& method, Request&& request, const std::shared_ptr<Exchange>& exchange);
   void serve_invoke_api(http::Request& request, const std::shared_ptr<Exchange>& exchange);
@@ -64,7 +71,7 @@ class Gateway {
   std::vector<std::unique_ptr<db::Client>> clients_;  // one per event loop
 };
 
-// A function's proxy response as HTTP, read the way API Gateway reads it.
-http::Response to_http_response(Response&& response, unsigned version, bool keep_alive);
+// A function's proxy response as HTTP, read the way API Gateway of type `api` reads it.
+http::Response to_http_response(Response&& response, unsigned version, bool keep_alive, ApiType api = ApiType::kRest);
 
 }  // namespace strata::gateway

@@ -1,49 +1,16 @@
 #include "gateway/rest_request.hpp"
 
-#include <chrono>
 #include <cstdio>
 
-#include "core/base64.hpp"
-#include "core/clock.hpp"
+#include "core/cookies.hpp"
 #include "core/query_string.hpp"
-#include "core/request_id.hpp"
+#include "core/utf8.hpp"
 #include "gateway/url.hpp"
 
 namespace strata::gateway {
 namespace bhttp = boost::beast::http;
 
 namespace {
-
-// Valid UTF-8 can travel in the event's body as is; anything else goes base64.
-// Strict (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
-bool is_utf8(std::string_view text) {
-  std::size_t i = 0;
-  auto continuation = [&](std::size_t at, unsigned char low = 0x80, unsigned char high = 0xBF) {
-    if (at >= text.size()) return false;
-    auto c = static_cast<unsigned char>(text[at]);
-    return c >= low && c <= high;
-  };
-  while (i < text.size()) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      i += 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      if (!continuation(i + 1)) return false;
-      i += 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      unsigned char low = c == 0xE0 ? 0xA0 : 0x80, high = c == 0xED ? 0x9F : 0xBF;
-      if (!continuation(i + 1, low, high) || !continuation(i + 2)) return false;
-      i += 3;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      unsigned char low = c == 0xF0 ? 0x90 : 0x80, high = c == 0xF4 ? 0x8F : 0xBF;
-      if (!continuation(i + 1, low, high) || !continuation(i + 2) || !continuation(i + 3)) return false;
-      i += 4;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
 
 std::string resource_id(std::string_view resource) {
   std::uint32_t hash = 2166136261u;
@@ -63,35 +30,18 @@ Request build_rest_request(http::Request& http_request, RouteMatch&& match, cons
   request.http_method = std::string(http_request.method_string());
   for (const auto& field : http_request) {
     request.headers.add(std::string(field.name_string()), std::string(field.value()));
+    if (field.name() == bhttp::field::cookie) parse_cookies(field.value(), request.cookies);
   }
   parse_query(target.query, request.query);
   request.path_parameters = std::move(match.path_parameters);
 
   std::string& body = http_request.body();
-  if (!body.empty()) {
-    if (is_utf8(body)) {
-      request.body = std::move(body);
-    } else {
-      request.body = base64::encode(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
-      request.is_base64_encoded = true;
-    }
-  }
+  take_body(body, is_utf8(body), request);  // API Gateway base64-encodes what is not UTF-8
 
+  fill_common_context(http_request, origin, request);
   RequestContext& context = request.request_context;
-  auto now = std::chrono::system_clock::now();
-  context.account_id = "123456789012";
-  context.api_id = "local";
-  context.domain_name = std::string(http_request[bhttp::field::host]);
-  context.http_method = request.http_method;
-  context.identity.source_ip = origin.source_ip;
-  context.identity.user_agent = std::string(http_request[bhttp::field::user_agent]);
   context.stage = origin.stage;
   context.path = "/" + origin.stage + request.path;
-  context.protocol = http_request.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
-  context.request_id = new_request_id();
-  context.request_time = clock::api_gateway_time(now);
-  context.request_time_epoch = clock::epoch_milliseconds(now);
-  context.resource_path = request.resource;
   context.resource_id = resource_id(request.resource);
   return request;
 }

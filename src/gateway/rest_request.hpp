@@ -3,16 +3,12 @@
 // API Gateway REST proxy event (payload format 1.0).
 #include <string>
 
+#include "gateway/common_request.hpp"
 #include "gateway/router.hpp"
 #include "http/server.hpp"
 #include "strata/request.hpp"
 
 namespace strata::gateway {
-
-struct RequestOrigin {
-  std::string source_ip;
-  std::string stage = "local";
-};
 
 // Moves the body out of `http_request`.
 Request build_rest_request(http::Request& http_request, RouteMatch&& match, const RequestOrigin& origin);

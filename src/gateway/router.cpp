@@ -108,14 +108,14 @@ std::optional<RouteMatch> Router::match(std::string_view path) const {
   return match;
 }
 
-const RouteMethod* Router::find_method(const Route& route, std::string_view method) {
+const RouteMethod* Router::find_method(const Route& route, std::string_view method, bool any_takes_options) {
   const RouteMethod* any = nullptr;
   for (const RouteMethod& candidate : route.methods) {
     if (candidate.method == method) return &candidate;
     if (candidate.method == "ANY") any = &candidate;
   }
   // OPTIONS is the CORS preflight unless a route declares it outright: ANY leaves it to the gateway.
-  return method == "OPTIONS" ? nullptr : any;
+  return method == "OPTIONS" && !any_takes_options ? nullptr : any;
 }
 
 std::string Router::allowed_methods(const Route& route) {

@@ -27,8 +27,10 @@ class Router {
   // nullopt when no resource matches. Segments are percent-decoded into the parameters.
   std::optional<RouteMatch> match(std::string_view path) const;
 
-  // The function for `method` on `route` (an ANY entry matches every method), or nullptr.
-  static const RouteMethod* find_method(const Route& route, std::string_view method);
+  // The function for `method` on `route`, or nullptr. An ANY entry matches every method
+  // but OPTIONS, which the REST gateway keeps for CORS preflights; with
+  // `any_takes_options` (an HTTP API, which tells preflights apart first) OPTIONS too.
+  static const RouteMethod* find_method(const Route& route, std::string_view method, bool any_takes_options = false);
   // The methods `route` answers, for an Allow header: "GET, POST".
   static std::string allowed_methods(const Route& route);
 

@@ -116,9 +116,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
-  void respond_itself(Response&& response) {
+  // `header_parsed`: every field was read though the parser stopped at the end of the
+  // header (Beast's body_limit error for a Content-Length over the limit).
+  void respond_itself(Response&& response, bool header_parsed = false) {
     if (state_.options.on_server_response) {
-      bool have_header = parser_ && parser_->is_header_done();
+      bool have_header = parser_ && (header_parsed || parser_->is_header_done());
       state_.options.on_server_response(have_header ? &parser_->get() : nullptr, response);
     }
     respond(std::move(response));
@@ -177,7 +179,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (error == bhttp::error::body_limit) {
       return respond_itself(json_error(413, "request body is larger than the limit of " +
-                                         std::to_string(state_.options.body_limit) + " bytes", 11, false));
+                                         std::to_string(state_.options.body_limit) + " bytes", 11, false),
+                            true);
     }
     if (error == bhttp::error::header_limit) {
       return respond_itself(json_error(431, "request headers are larger than the limit of " +

@@ -6,31 +6,17 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/cookies.hpp"
 #include "lambda/event_authorizer.hpp"
+#include "lambda/proxy_event_v2.hpp"
+#include "lambda/proxy_json.hpp"
 #include "strata/json.hpp"
 
 namespace strata::lambda {
 namespace {
 
 using rapidjson::Value;
-
-void write_string(json::Writer& writer, std::string_view text) {
-  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
-
-// Names in first-seen order, each with every value, grouped as `map` compares names.
-std::vector<std::pair<std::string_view, std::vector<std::string_view>>> grouped(const MultiMap& map) {
-  std::vector<std::pair<std::string_view, std::vector<std::string_view>>> groups;
-  for (const auto& [name, value] : map.entries()) {
-    auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return map.same_name(g.first, name); });
-    if (group == groups.end()) {
-      groups.push_back({name, {value}});
-    } else {
-      group->second.push_back(value);
-    }
-  }
-  return groups;
-}
+using namespace proxy_json;
 
 // The event's maps are null when empty, as AWS sends them; a response's are {}.
 void write_single_map(json::Writer& writer, const char* key, const MultiMap& map, bool null_when_empty = true) {
@@ -57,22 +43,6 @@ void write_multi_map(json::Writer& writer, const char* key, const MultiMap& map,
   writer.EndObject();
 }
 
-void write_member(json::Writer& writer, const char* key, std::string_view value) {
-  writer.Key(key);
-  write_string(writer, value);
-}
-
-std::string string_member(const Value& object, const char* key) {
-  auto member = object.FindMember(key);
-  if (member == object.MemberEnd() || !member->value.IsString()) return {};
-  return std::string(member->value.GetString(), member->value.GetStringLength());
-}
-
-const Value* object_member(const Value& object, const char* key) {
-  auto member = object.FindMember(key);
-  return member != object.MemberEnd() && member->value.IsObject() ? &member->value : nullptr;
-}
-
 // Fills `into` from a multi-value map if the event has one, else from the single-value map.
 void read_map(const Value& event, const char* multi_key, const char* single_key, MultiMap& into) {
   if (const Value* multi = object_member(event, multi_key)) {
@@ -94,6 +64,7 @@ void read_map(const Value& event, const char* multi_key, const char* single_key,
 }  // namespace
 
 std::string to_event_json(const Request& request) {
+  if (request.payload_format == PayloadFormat::kV2) return v2::to_event_json(request);
   rapidjson::StringBuffer buffer;
   json::Writer writer(buffer);
   writer.StartObject();
@@ -113,6 +84,9 @@ std::string to_event_json(const Request& request) {
   write_member(writer, "accountId", context.account_id);
   write_member(writer, "apiId", context.api_id);
   write_member(writer, "domainName", context.domain_name);
+  write_member(writer, "domainPrefix", context.domain_prefix);
+  // One id serves both: a local request has no separate edge id.
+  write_member(writer, "extendedRequestId", context.request_id);
   write_member(writer, "httpMethod", context.http_method);
   writer.Key("identity");
   writer.StartObject();
@@ -152,7 +126,7 @@ std::string to_event_json(const Request& request) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-Request from_event_json(std::string_view json) {
+Request from_event_json(std::string json) {
   rapidjson::Document event;
   event.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (event.HasParseError()) {
@@ -160,6 +134,11 @@ Request from_event_json(std::string_view json) {
                      " at offset " + std::to_string(event.GetErrorOffset()));
   }
   if (!event.IsObject()) throw EventError("the event is not a JSON object");
+  if (string_member(event, "version") == "2.0") {
+    Request request = v2::from_event(event);
+    request.set_event(std::move(json));
+    return request;
+  }
   if (!event.HasMember("httpMethod") || !event["httpMethod"].IsString()) {
     throw EventError("the event is not an API Gateway proxy event: it has no httpMethod");
   }
@@ -168,6 +147,7 @@ Request from_event_json(std::string_view json) {
   request.path = string_member(event, "path");
   request.http_method = string_member(event, "httpMethod");
   read_map(event, "multiValueHeaders", "headers", request.headers);
+  for (std::string_view value : request.headers.get_all("Cookie")) parse_cookies(value, request.cookies);
   read_map(event, "multiValueQueryStringParameters", "queryStringParameters", request.query);
   read_map(event, "", "pathParameters", request.path_parameters);
   read_map(event, "", "stageVariables", request.stage_variables);
@@ -181,6 +161,7 @@ Request from_event_json(std::string_view json) {
     out.account_id = string_member(*context, "accountId");
     out.api_id = string_member(*context, "apiId");
     out.domain_name = string_member(*context, "domainName");
+    out.domain_prefix = string_member(*context, "domainPrefix");
     out.http_method = string_member(*context, "httpMethod");
     out.path = string_member(*context, "path");
     out.protocol = string_member(*context, "protocol");
@@ -199,17 +180,27 @@ Request from_event_json(std::string_view json) {
     }
     if (const Value* authorizer = object_member(*context, "authorizer")) out.authorizer = read_authorizer(*authorizer);
   }
+  request.set_event(std::move(json));
   return request;
 }
 
-std::string to_response_json(const Response& response) {
+std::string to_response_json(const Response& response, PayloadFormat format) {
+  if (response.proxy_result_json) return *response.proxy_result_json;
+  if (format == PayloadFormat::kV2) return v2::to_response_json(response);
   rapidjson::StringBuffer buffer;
   json::Writer writer(buffer);
   writer.StartObject();
   writer.Key("statusCode");
   writer.Int(response.status_code);
   write_single_map(writer, "headers", response.headers, false);
-  write_multi_map(writer, "multiValueHeaders", response.multi_value_headers, false);
+  if (response.cookies.empty()) {
+    write_multi_map(writer, "multiValueHeaders", response.multi_value_headers, false);
+  } else {
+    // 1.0 has no "cookies": each becomes a Set-Cookie value of multiValueHeaders.
+    MultiMap headers = response.multi_value_headers;
+    for (const std::string& cookie : response.cookies) headers.add("Set-Cookie", cookie);
+    write_multi_map(writer, "multiValueHeaders", headers, false);
+  }
   write_member(writer, "body", response.body);
   writer.Key("isBase64Encoded");
   writer.Bool(response.is_base64_encoded);
@@ -217,20 +208,8 @@ std::string to_response_json(const Response& response) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-namespace {
-
-// API Gateway takes header values of any scalar JSON type and sends their text.
-std::optional<std::string> scalar_text(const Value& value) {
-  if (value.IsString()) return std::string(value.GetString(), value.GetStringLength());
-  if (value.IsBool()) return value.GetBool() ? "true" : "false";
-  if (value.IsInt64()) return std::to_string(value.GetInt64());
-  if (value.IsNumber()) return std::to_string(value.GetDouble());
-  return std::nullopt;
-}
-
-}  // namespace
-
-std::optional<Response> from_response_json(std::string_view json, std::string* why) {
+std::optional<Response> from_response_json(std::string_view json, PayloadFormat format, std::string* why) {
+  if (format == PayloadFormat::kV2) return v2::from_response_json(json, why);
   auto reject = [why](const std::string& reason) -> std::optional<Response> {
     if (why) *why = reason;
     return std::nullopt;
@@ -239,19 +218,10 @@ std::optional<Response> from_response_json(std::string_view json, std::string* w
   document.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (document.HasParseError()) return reject("the function's response is not JSON");
   if (!document.IsObject()) return reject("the function's response is not a JSON object");
-  auto status = document.FindMember("statusCode");
-  if (status == document.MemberEnd() || !status->value.IsInt() || status->value.GetInt() < 100 ||
-      status->value.GetInt() > 599) {
-    return reject("the function's response has no statusCode between 100 and 599");
-  }
   Response response;
-  response.status_code = status->value.GetInt();
+  if (auto wrong = read_status_and_body(document, response)) return reject(*wrong);
   if (const Value* headers = object_member(document, "headers")) {
-    for (const auto& member : headers->GetObject()) {
-      auto text = scalar_text(member.value);
-      if (!text) return reject(std::string("header ") + member.name.GetString() + " is not a string");
-      response.headers.add(member.name.GetString(), *text);
-    }
+    if (auto bad = read_headers(*headers, response.headers)) return reject("header " + *bad + " is not a string");
   }
   if (const Value* headers = object_member(document, "multiValueHeaders")) {
     for (const auto& member : headers->GetObject()) {
@@ -263,17 +233,17 @@ std::optional<Response> from_response_json(std::string_view json, std::string* w
       }
     }
   }
-  auto body = document.FindMember("body");
-  if (body != document.MemberEnd() && !body->value.IsNull()) {
-    if (!body->value.IsString()) return reject("the function's response body is not a string");
-    response.body.assign(body->value.GetString(), body->value.GetStringLength());
-  }
-  auto base64 = document.FindMember("isBase64Encoded");
-  if (base64 != document.MemberEnd()) {
-    if (!base64->value.IsBool()) return reject("isBase64Encoded is not a boolean");
-    response.is_base64_encoded = base64->value.GetBool();
-  }
   return response;
 }
 
 }  // namespace strata::lambda
+
+namespace strata {
+
+// Here, beside the event writers, so that the public Request needs no more of them.
+const std::string& Request::event() const {
+  if (!event_) event_ = lambda::to_event_json(*this);
+  return *event_;
+}
+
+}  // namespace strata

@@ -209,13 +209,16 @@ int run_runtime(const std::string& runtime_api) {
     }
     auto deadline = deadline_of(*next);
     std::string target = "/invocation/" + request_id;
+    PayloadFormat format = PayloadFormat::kV1;  // the answer's format follows the event's
     try {
-      Request request = from_event_json(next->body());
+      Request request = from_event_json(std::move(next->body()));
+      format = request.payload_format;
       if (!client) client = database->connect();
       Context context(request_id, function_name, deadline, *client, std::move(details));
       Response response = invoke_function(*function, request, context);
-      if (cors) add_cors_headers(response, *cors, request.header("origin").value_or(""));
-      std::string payload = to_response_json(response);
+      // An HTTP API (2.0) adds CORS headers itself and ignores a function's.
+      if (cors && format == PayloadFormat::kV1) add_cors_headers(response, *cors, request.header("origin").value_or(""));
+      std::string payload = to_response_json(response, format);
       if (payload.size() > kMaxResponseBytes) {
         std::string message = "Response payload size (" + std::to_string(payload.size()) +
                               " bytes) exceeded maximum allowed payload size (" + std::to_string(kMaxResponseBytes) +
@@ -230,7 +233,7 @@ int run_runtime(const std::string& runtime_api) {
       if (error.kind() == db::ErrorKind::kUnavailable) client.reset();  // reconnect on the next invocation
       // The same answer the in-process gateway gives; other database errors are the function's.
       if (auto response = database_error_response(error)) {
-        api.post(target + "/response", to_response_json(*response));
+        api.post(target + "/response", to_response_json(*response, format));
       } else {
         api.post(target + "/error", error_json(error.what(), type_name_of_current_exception()), "Runtime.Unhandled");
       }

@@ -14,6 +14,9 @@ The blog runs in the mode the environment names (ServerTestCase.start_blog):
     STRATA_E2E_DB=sqlite|mysql   a fresh SQLite file, or a fresh database on the MariaDB
                                  server whose URL is in the file $STRATA_TEST_MYSQL_URL_FILE
     STRATA_E2E_LAMBDA=0|1        in-process, or `serve --lambda`
+    STRATA_E2E_API=rest|http     the blog as written (a REST API, payload 1.0), or a copy of
+                                 its folder whose strata.json says "api": {"type": "http"}
+                                 (an HTTP API, payload 2.0); app_folder_with_api() makes it
 Other servers (StrataServer, start_server) stay on SQLite, in-process, unless told.
 """
 
@@ -121,16 +124,17 @@ def blog_auth_headers(token=None):
 
 DB_VARIABLE = "STRATA_E2E_DB"
 LAMBDA_VARIABLE = "STRATA_E2E_LAMBDA"
+API_VARIABLE = "STRATA_E2E_API"
 MYSQL_URL_FILE_VARIABLE = "STRATA_TEST_MYSQL_URL_FILE"
 
 
-class Mode(collections.namedtuple("Mode", "engine lambda_")):
+class Mode(collections.namedtuple("Mode", "engine lambda_ api", defaults=("rest",))):
     """engine: "sqlite", "mysql", or "dataapi" (MariaDB behind `strata data-api`, reached
-    with --db data-api://...); lambda_: serve with --lambda."""
+    with --db data-api://...); lambda_: serve with --lambda; api: "rest" or "http"."""
 
     @property
     def name(self):
-        return self.engine + ("+lambda" if self.lambda_ else "")
+        return self.engine + ("+lambda" if self.lambda_ else "") + ("+http" if self.api == "http" else "")
 
 
 def e2e_mode():
@@ -142,7 +146,28 @@ def e2e_mode():
     flag = os.environ.get(LAMBDA_VARIABLE, "").strip().lower() or "0"
     if flag not in ("0", "1", "false", "true", "no", "yes"):
         raise RuntimeError("%s=%r: expected 0 or 1" % (LAMBDA_VARIABLE, os.environ[LAMBDA_VARIABLE]))
-    return Mode(engine, flag in ("1", "true", "yes"))
+    api = os.environ.get(API_VARIABLE, "").strip().lower() or "rest"
+    if api not in ("rest", "http"):
+        raise RuntimeError("%s=%r: expected rest or http" % (API_VARIABLE, os.environ[API_VARIABLE]))
+    return Mode(engine, flag in ("1", "true", "yes"), api)
+
+
+def app_folder_with_api(app_dir, api, into):
+    """`app_dir` itself for "rest" as written; for "http", a copy of its strata.json and
+    migrations under the folder `into` with "api": {"type": "http"} set, and the copy's path.
+    (The functions are built into the binary: strata.json and the migrations are the app's
+    whole folder at run time.)"""
+    with open(os.path.join(app_dir, "strata.json")) as source:
+        project = json.load(source)
+    if project.get("api", {}).get("type", "rest") == api:
+        return app_dir
+    copy = os.path.join(into, os.path.basename(app_dir.rstrip("/")) + "-" + api)
+    os.makedirs(copy, exist_ok=True)
+    shutil.copytree(os.path.join(app_dir, "migrations"), os.path.join(copy, "migrations"), dirs_exist_ok=True)
+    project["api"] = {"type": api}
+    with open(os.path.join(copy, "strata.json"), "w") as target:
+        json.dump(project, target, indent=2)
+    return copy
 
 
 class SqliteDatabase:
@@ -597,13 +622,26 @@ class ServerTestCase:
         self.addCleanup(database.drop)  # after the servers on it stopped (cleanups run last-in first-out)
         return database
 
+    def app_folder(self, app_dir, api):
+        """The app's folder for `api` ("rest" or "http"): app_folder_with_api in a temporary
+        directory removed at cleanup."""
+        if api == "rest":
+            return app_folder_with_api(app_dir, api, None)
+        workdir = tempfile.mkdtemp(prefix="strata-e2e-app-")
+        self.addCleanup(shutil.rmtree, workdir, True)
+        return app_folder_with_api(app_dir, api, workdir)
+
+    def blog_folder(self, mode=None):
+        """The blog's folder for the mode's API type (STRATA_E2E_API)."""
+        return self.app_folder(BLOG_APP_DIR, (mode or e2e_mode()).api)
+
     def blog_server(self, database=None, mode=None, **options):
         """A StrataServer of the blog in the environment's mode (not started); its database is
         `database`, else a fresh one. The caller cleans it up."""
         mode = mode or e2e_mode()
         if database is None:
             database = self.new_database(mode)
-        options.setdefault("cwd", BLOG_APP_DIR)
+        options.setdefault("cwd", self.blog_folder(mode))
         if mode.engine == "dataapi":
             options["env"] = dict(DATA_API_ENV, **(options.get("env") or {}))
         return StrataServer(blog_binary(), database=database, lambda_mode=mode.lambda_, **options)
@@ -614,7 +652,7 @@ class ServerTestCase:
         mode = mode or e2e_mode()
         if database is None:
             database = self.new_database(mode)
-        options.setdefault("cwd", BLOG_APP_DIR)
+        options.setdefault("cwd", self.blog_folder(mode))
         if mode.engine == "dataapi":
             options["env"] = dict(DATA_API_ENV, **(options.get("env") or {}))
         return self.start_server(blog_binary(), database=database, lambda_mode=mode.lambda_, **options)

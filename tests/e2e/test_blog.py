@@ -5,7 +5,10 @@ The suite runs in the mode the environment names (strata_server.e2e_mode):
     STRATA_E2E_DB=sqlite (default) | mysql   a fresh SQLite file, or a fresh database on the
                                              MariaDB server of $STRATA_TEST_MYSQL_URL_FILE
     STRATA_E2E_LAMBDA=0 (default) | 1        functions in-process, or `serve --lambda`
-Every answer must be the same in every mode. CTest runs all four (tests/e2e/CMakeLists.txt).
+    STRATA_E2E_API=rest (default) | http     the blog as a REST API (payload 1.0), or as an
+                                             HTTP API (payload 2.0): the same function code
+Every answer must be the same in every mode, but for what API Gateway itself answers, which
+differs between REST and HTTP APIs (404/405, CORS). CTest runs every mode (tests/e2e/CMakeLists.txt).
 """
 
 import json
@@ -48,6 +51,14 @@ class BlogTestCase(ServerTestCase, unittest.TestCase):
         status, headers, post = self.server.json_request("POST", "/posts", body)
         self.assertEqual(status, 201, post)
         return post
+
+    def assertAllowOrigin(self, headers, origin_sent):
+        """A REST API's CORS adds Access-Control-Allow-Origin: * to every answer; an HTTP API's
+        only to requests that carry an Origin."""
+        if e2e_mode().api == "http" and not origin_sent:
+            self.assertNotIn("Access-Control-Allow-Origin", headers)
+        else:
+            self.assertEqual(headers.get_all("Access-Control-Allow-Origin"), ["*"])
 
     def assertMessage(self, status, body, expected_status, *words):
         """An error answer: the status, a JSON {"message"} naming every word."""
@@ -340,7 +351,7 @@ class DeletePostTest(BlogTestCase):
         status, headers, body = self.server.request("DELETE", "/posts/%d" % post["id"])
         self.assertEqual(status, 204)
         self.assertEqual(body, b"")
-        self.assertEqual(headers["Access-Control-Allow-Origin"], "*")
+        self.assertAllowOrigin(headers, origin_sent=False)
         status, _, answer = self.server.json_request("GET", "/posts/%d" % post["id"])
         self.assertEqual(status, 404)
         status, _, answer = self.server.json_request("DELETE", "/posts/%d" % post["id"])
@@ -425,8 +436,10 @@ class GatewayTest(BlogTestCase):
             with self.subTest(path=path):
                 status, headers, body = self.server.json_request("GET", path)
                 self.assertMessage(status, body, 404)
+                if e2e_mode().api == "http":
+                    self.assertEqual(body, {"message": "Not Found"})  # an HTTP API's own answer
                 self.assertEqual(headers["Content-Type"], "application/json")
-                self.assertEqual(headers["Access-Control-Allow-Origin"], "*")
+                self.assertAllowOrigin(headers, origin_sent=False)
 
     def test_method_not_allowed(self):
         cases = (("PATCH", "/posts/1", {"GET", "PUT", "DELETE"}), ("DELETE", "/posts", {"GET", "POST"}),
@@ -434,8 +447,13 @@ class GatewayTest(BlogTestCase):
         for method, path, allowed in cases:
             with self.subTest(method=method, path=path):
                 status, headers, body = self.server.json_request(method, path)
+                self.assertAllowOrigin(headers, origin_sent=False)
+                if e2e_mode().api == "http":
+                    # An HTTP API has routes "METHOD /path", no 405: no route, 404.
+                    self.assertEqual((status, body), (404, {"message": "Not Found"}))
+                    self.assertNotIn("Allow", headers)
+                    continue
                 self.assertMessage(status, body, 405, method)
-                self.assertEqual(headers["Access-Control-Allow-Origin"], "*")
                 allow = {m.strip() for m in headers["Allow"].split(",")}
                 self.assertLessEqual(allowed, allow)
                 self.assertNotIn(method, allow)
@@ -466,9 +484,8 @@ class GatewayTest(BlogTestCase):
             self.server.request("GET", "/missing"),
         ]
         self.assertEqual([a.status for a in answers], [200, 200, 201, 400, 404, 404])
-        for answer in answers:
-            self.assertEqual(answer.headers["Access-Control-Allow-Origin"], "*")
-            self.assertEqual(answer.headers.get_all("Access-Control-Allow-Origin"), ["*"])
+        for index, answer in enumerate(answers):
+            self.assertAllowOrigin(answer.headers, origin_sent=index == 1)
 
     def test_body_limit(self):
         description = "d" * 2000
@@ -522,8 +539,9 @@ class ModeTest(ServerTestCase, unittest.TestCase):
         server = self.start_blog()
         # Through the Data API the statements still run on MariaDB.
         self.assertEqual(server.database.engine, "mysql" if mode.engine == "dataapi" else mode.engine)
-        self.assertRegex(server.log(), r"listening on http://127\.0\.0\.1:%d \(7 routes, database %s, \d+ threads\)"
-                         % (server.port, re.escape(server.database.description)))
+        self.assertRegex(server.log(), r"listening on http://127\.0\.0\.1:%d \(7 routes, %sdatabase %s, \d+ threads\)"
+                         % (server.port, "HTTP API, " if mode.api == "http" else "",
+                            re.escape(server.database.description)))
         post = self.create_post(server)
         self.assertEqual(server.database.query("SELECT id, slug FROM posts ORDER BY id"),
                          [("1", "serverless-aurora"), (str(post["id"]), "mode")])
@@ -610,7 +628,10 @@ class ParityTest(ServerTestCase, unittest.TestCase):
         for method, path, body, headers in self.REQUESTS:
             status, response_headers, data = server.request(method, path, body, headers)
             data = re.sub(rb'"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"', b'"<datetime>"', data)
-            answers.append(((method, path), status, sorted(response_headers.items()), data))
+            # An HTTP API names each answer's request: a fresh id every time.
+            headers = sorted((name, "<request id>" if name.lower() == "apigw-requestid" else value)
+                             for name, value in response_headers.items())
+            answers.append(((method, path), status, headers, data))
         return answers
 
     def test_in_process_and_lambda_answer_alike(self):
@@ -640,8 +661,8 @@ class RestartTest(ServerTestCase, unittest.TestCase):
         for _, script in migrations:
             self.assertEqual(len(re.findall(r"migrate: applied %s \(\d+ statements?\)" % re.escape(script), log)), 1,
                              log)
-        self.assertRegex(log, r"listening on http://127\.0\.0\.1:%d \(7 routes, database %s, \d+ threads\)"
-                         % (first.port, re.escape(database.description)))
+        self.assertRegex(log, r"listening on http://127\.0\.0\.1:%d \(7 routes, %sdatabase %s, \d+ threads\)"
+                         % (first.port, "HTTP API, " if e2e_mode().api == "http" else "", re.escape(database.description)))
         created = []
         for i in range(3):
             status, _, post = first.json_request("POST", "/posts", {"title": "Kept %d" % i, "slug": "kept-%d" % i})

@@ -374,7 +374,7 @@ TEST(ProjectFile, UnknownTopLevelFieldIsRejected) {
   "routes": {},
   "colour": "blue"
 })"),
-            "/srv/app/strata.json:4: colour: unknown field; expected one of name, routes, database, cors, functions, deploy, auth");
+            "/srv/app/strata.json:4: colour: unknown field; expected one of name, api, routes, database, cors, functions, deploy, auth");
 }
 
 TEST(ProjectFile, SchemaFieldIsAllowed) {
@@ -467,6 +467,65 @@ TEST(ProjectFile, UnknownCorsFieldIsRejected) {
 })");
   EXPECT_EQ(error.rfind("/srv/app/strata.json:5: cors.origin: unknown field; expected one of origins, ", 0), 0u)
       << error;
+}
+
+TEST(ProjectFile, CorsExposeHeadersAreRead) {
+  Project project = parse_project(R"({"name": "blog", "routes": {}, "cors": {"exposeHeaders": ["Location", "X-Total"]}})", kFile);
+  EXPECT_EQ(project.cors.expose_headers, (std::vector<std::string>{"Location", "X-Total"}));
+  EXPECT_TRUE(parse_project(kBlog, kFile).cors.expose_headers.empty());
+}
+
+TEST(ProjectFile, CorsExposeHeaderOfTheWrongTypeNamesItsIndex) {
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {},
+  "cors": {"exposeHeaders": ["Location", 5]}
+})"),
+            "/srv/app/strata.json:4: cors.exposeHeaders[1]: expected a string, got a number");
+}
+
+TEST(ProjectFile, ApiTypeDefaultsToRest) {
+  EXPECT_EQ(parse_project(kBlog, kFile).api, ApiType::kRest);
+}
+
+TEST(ProjectFile, ApiTypeHttpIsRead) {
+  EXPECT_EQ(parse_project(R"({"name": "blog", "routes": {}, "api": {"type": "http"}})", kFile).api, ApiType::kHttp);
+  EXPECT_EQ(parse_project(R"({"name": "blog", "routes": {}, "api": {"type": "rest"}})", kFile).api, ApiType::kRest);
+}
+
+TEST(ProjectFile, UnknownApiTypeNamesItsLine) {
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {},
+  "api": {
+    "type": "websocket"
+  }
+})"),
+            "/srv/app/strata.json:5: api.type: expected \"rest\" (a REST API, payload format 1.0) or \"http\" (an HTTP "
+            "API, payload format 2.0), got \"websocket\"");
+}
+
+TEST(ProjectFile, ApiTypeOfTheWrongTypeIsRejected) {
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {},
+  "api": {"type": 2}
+})"),
+            "/srv/app/strata.json:4: api.type: expected a string, got a number");
+}
+
+TEST(ProjectFile, ApiThatIsNotAnObjectIsRejected) {
+  EXPECT_EQ(parse_error(R"({"name": "blog", "routes": {}, "api": "http"})"),
+            "/srv/app/strata.json:1: api: expected an object, got a string");
+}
+
+TEST(ProjectFile, UnknownApiFieldIsRejected) {
+  EXPECT_EQ(parse_error(R"({
+  "name": "blog",
+  "routes": {},
+  "api": {"type": "http", "payload": "2.0"}
+})"),
+            "/srv/app/strata.json:4: api.payload: unknown field; expected one of type");
 }
 
 TEST(ProjectFile, InvalidDatabaseNameIsRejected) {

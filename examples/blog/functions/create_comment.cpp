@@ -5,7 +5,7 @@ namespace {
 
 strata::Response create_comment(const strata::Request& request, strata::Context& context) {
   std::int64_t id = blog::id_parameter(request);
-  strata::json::Document body = strata::json::parse_object(request.body);
+  strata::json::Document body = strata::json::parse_object(request);
   for (const auto& member : body.GetObject()) {
     if (std::string_view(member.name.GetString()) != "comment_text") {
       throw strata::HttpError(400, "unknown field '" + std::string(member.name.GetString()) + "'; expected comment_text");

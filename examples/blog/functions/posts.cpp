@@ -62,7 +62,7 @@ std::optional<std::string> checked(const strata::json::Value& body, const char* 
 }  // namespace
 
 PostFields read_post_fields(const strata::Request& request, bool require_all) {
-  strata::json::Document body = strata::json::parse_object(request.body);
+  strata::json::Document body = strata::json::parse_object(request);
   for (const auto& member : body.GetObject()) {
     std::string_view name(member.name.GetString(), member.name.GetStringLength());
     if (name != "title" && name != "slug" && name != "user_id" && name != "description") {
