@@ -1,0 +1,163 @@
+"""The SDK as a user gets it: installed into a prefix, an app made with `strata new` in a
+folder outside the source tree, configured with only that prefix on CMAKE_PREFIX_PATH,
+built, its own ctest run, served and asked for its route over HTTP; and the .deb.
+
+Needs STRATA_BUILD_DIR (the build tree to install from, CTest sets it).
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+from strata_server import SOURCE_DIR, StrataServer
+
+BUILD_DIR = os.environ.get("STRATA_BUILD_DIR")
+
+
+def project_version():
+    with open(os.path.join(SOURCE_DIR, "CMakeLists.txt"), encoding="utf-8") as file:
+        return re.search(r"project\(Strata VERSION (\d+\.\d+\.\d+)", file.read()).group(1)
+
+
+def run(command, **kwargs):
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        raise AssertionError("%s exited %d\n%s\n%s" % (" ".join(command), result.returncode, result.stdout, result.stderr))
+    return result
+
+
+@unittest.skipUnless(BUILD_DIR, "STRATA_BUILD_DIR not set")
+class InstalledSdkTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # Outside the source and build trees, as a user's folders are.
+        cls.workdir = tempfile.mkdtemp(prefix="strata-sdk-")
+        cls.prefix = os.path.join(cls.workdir, "prefix")
+        run(["cmake", "--install", BUILD_DIR, "--prefix", cls.prefix], timeout=300)
+        cls.tool = os.path.join(cls.prefix, "bin", "strata")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.workdir, ignore_errors=True)
+
+    def test_the_prefix_holds_tool_libraries_headers_package_and_schema(self):
+        for relative in ("bin/strata", "include/strata/strata.hpp", "include/strata/testing.hpp",
+                         "include/strata/version.hpp", "include/strata/db/client.hpp",
+                         "share/strata/strata.schema.json"):
+            self.assertTrue(os.path.isfile(os.path.join(self.prefix, relative)), relative)
+        package = [os.path.join(root, name) for root, _, names in os.walk(self.prefix) for name in names]
+        names = {os.path.basename(path) for path in package}
+        for name in ("libstrata.a", "libstrata_app_main.a", "StrataConfig.cmake", "StrataConfigVersion.cmake",
+                     "StrataTargets.cmake", "StrataApp.cmake"):
+            self.assertIn(name, names)
+        # Nothing installed points back into the source or build tree.
+        for path in package:
+            if path.endswith(".cmake") or path.endswith(".hpp"):
+                with open(path, encoding="utf-8") as file:
+                    text = file.read()
+                self.assertNotIn(SOURCE_DIR, text, path)
+                self.assertNotIn(os.path.realpath(BUILD_DIR), text, path)
+
+    def test_version_is_the_projects(self):
+        self.assertEqual(run([self.tool, "--version"]).stdout.strip(), "strata " + project_version())
+
+    def test_new_refuses_an_existing_folder(self):
+        existing = tempfile.mkdtemp(dir=self.workdir)
+        result = subprocess.run([self.tool, "new", "todo", "--dir", existing], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("already exists", result.stderr)
+        self.assertEqual(os.listdir(existing), [])
+
+    def test_new_refuses_invalid_names(self):
+        for name, why in (("1todo", "starts with a letter"), ("to do", "only letters, digits"),
+                          ("todo.app", "only letters, digits"), ("test", "reserved"), ("strata", "reserved"),
+                          ("a" * 41, "at most 40")):
+            with self.subTest(name=name):
+                target = os.path.join(self.workdir, "refused")
+                result = subprocess.run([self.tool, "new", name, "--dir", target], capture_output=True, text=True)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertIn("invalid app name", result.stderr)
+                self.assertIn(why, result.stderr)
+                self.assertFalse(os.path.exists(target))
+
+    def test_a_new_app_builds_tests_and_serves_against_the_prefix_alone(self):
+        apps = os.path.join(self.workdir, "apps")
+        os.mkdir(apps)
+        created = run([self.tool, "new", "todo"], cwd=apps)
+        self.assertIn("created app todo", created.stdout)
+        app_dir = os.path.join(apps, "todo")
+        for relative in ("strata.json", "functions/get_message.cpp", "migrations/V1__init.sql",
+                         "tests/get_message_test.cpp", "CMakeLists.txt", ".gitignore", "README.md"):
+            self.assertTrue(os.path.isfile(os.path.join(app_dir, relative)), relative)
+        with open(os.path.join(app_dir, "strata.json"), encoding="utf-8") as file:
+            schema_url = json.load(file)["$schema"]
+        self.assertEqual(schema_url, "file://" + os.path.join(self.prefix, "share", "strata", "strata.schema.json"))
+
+        build = os.path.join(app_dir, "build")
+        generator = ["-G", "Ninja"] if shutil.which("ninja") else []
+        started = time.monotonic()
+        run(["cmake", "-S", app_dir, "-B", build, *generator, "-DCMAKE_PREFIX_PATH=" + self.prefix], timeout=300)
+        with open(os.path.join(build, "CMakeCache.txt"), encoding="utf-8") as file:
+            cache = file.read()
+        self.assertIn("Strata_DIR:PATH=" + os.path.join(self.prefix, "lib", "cmake", "Strata"), cache.replace("/lib64/", "/lib/"))
+        self.assertNotIn(SOURCE_DIR, cache)
+        run(["cmake", "--build", build, "-j2"], timeout=600)
+        built = time.monotonic() - started
+        tests = run(["ctest", "--test-dir", build, "--output-on-failure"], timeout=300)
+        self.assertIn("100% tests passed", tests.stdout)
+        self.assertRegex(tests.stdout, r"todo\.GetMessage\.AnswersTheFirstMessage")
+        print("\nconfigure + build of the new app: %.1f s" % built)
+
+        server = StrataServer(os.path.join(build, "todo"), app_dir=app_dir)
+        server.start()
+        try:
+            status, _, body = server.request("GET", "/messages/1")
+            self.assertEqual(status, 200, body)
+            self.assertEqual(json.loads(body), {"id": 1, "text": "Hello from todo"})
+            status, _, body = server.request("GET", "/messages/2")
+            self.assertEqual(status, 404, body)
+        finally:
+            server.stop()
+
+
+@unittest.skipUnless(BUILD_DIR and shutil.which("cpack") and shutil.which("dpkg-deb"), "needs cpack and dpkg-deb")
+class DebianPackageTest(unittest.TestCase):
+    def test_the_deb_holds_the_sdk_and_depends_on_what_an_app_build_needs(self):
+        with tempfile.TemporaryDirectory(prefix="strata-deb-") as workdir:
+            run(["cpack", "-G", "DEB", "--config", os.path.join(BUILD_DIR, "CPackConfig.cmake"), "-B", workdir],
+                timeout=600)
+            debs = [name for name in os.listdir(workdir) if name.endswith(".deb")]
+            self.assertEqual(len(debs), 1, os.listdir(workdir))
+            deb = os.path.join(workdir, debs[0])
+            self.assertRegex(debs[0], r"^strata_%s_\w+\.deb$" % re.escape(project_version()))
+            fields = run(["dpkg-deb", "-f", deb, "Package", "Version", "Depends"]).stdout
+            self.assertIn("Package: strata", fields)
+            self.assertIn("Version: " + project_version(), fields)
+            depends = re.search(r"Depends: (.*)", fields).group(1)
+            for package in ("g++", "cmake", "make", "pkg-config", "libssl-dev", "libsqlite3-dev", "libmariadb-dev",
+                            "libboost-dev", "rapidjson-dev", "libcli11-dev", "libgtest-dev"):
+                self.assertRegex(depends, r"(^|[ ,|])%s( |,|$)" % re.escape(package))
+            # The package's tree works where it lands: unpacked, its tool runs and finds its schema.
+            root = os.path.join(workdir, "root")
+            run(["dpkg-deb", "-x", deb, root])
+            for relative in ("usr/bin/strata", "usr/include/strata/testing.hpp", "usr/include/strata/version.hpp",
+                             "usr/share/strata/strata.schema.json"):
+                self.assertTrue(os.path.isfile(os.path.join(root, relative)), relative)
+            configs = [name for folder, _, names in os.walk(os.path.join(root, "usr", "lib")) for name in names
+                       if name == "StrataConfig.cmake"]
+            self.assertEqual(configs, ["StrataConfig.cmake"])
+            tool = os.path.join(root, "usr", "bin", "strata")
+            self.assertEqual(run([tool, "--version"]).stdout.strip(), "strata " + project_version())
+            run([tool, "new", "packaged", "--dir", os.path.join(workdir, "packaged")])
+            with open(os.path.join(workdir, "packaged", "strata.json"), encoding="utf-8") as file:
+                self.assertEqual(json.load(file)["$schema"],
+                                 "file://" + os.path.join(root, "usr", "share", "strata", "strata.schema.json"))
+
+
+if __name__ == "__main__":
+    unittest.main()
