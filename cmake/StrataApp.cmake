@@ -8,6 +8,8 @@
 #  - with TESTS, and unless BUILD_TESTING is off: NAME_tests, the GoogleTest
 #    sources linked with the same functions, registered with CTest as NAME.<Suite>.<Test>.
 #    They see STRATA_APP_DIR, the app's folder, which strata/testing.hpp's TestApp opens.
+#    Call enable_testing() in the app's top CMakeLists.txt (a directory-scope setting
+#    that a function cannot make) so that ctest finds them.
 # MIGRATIONS (default: migrations) must be the folder strata.json's database.migrations
 # names; it is checked here so that a rename is noticed at configure time.
 # Works the same in Strata's own tree and after find_package(Strata).
@@ -39,7 +41,6 @@ function(strata_add_app name)
   if(APP_TESTS AND (NOT DEFINED BUILD_TESTING OR BUILD_TESTING))
     find_package(GTest REQUIRED)
     include(GoogleTest)
-    enable_testing()
     add_executable(${name}_tests ${APP_TESTS})
     target_link_libraries(${name}_tests PRIVATE ${name}_functions Strata::strata GTest::gtest_main)
     target_compile_definitions(${name}_tests PRIVATE STRATA_APP_DIR="${app_dir}")

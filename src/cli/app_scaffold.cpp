@@ -96,6 +96,7 @@ project(@NAME@ LANGUAGES CXX)
 # The Strata SDK: installed by its .deb, or by cmake --install (then pass
 # -DCMAKE_PREFIX_PATH=<prefix> when configuring).
 find_package(Strata @VERSION_MAJOR_MINOR@ REQUIRED)
+enable_testing()
 
 # One executable, ./build/@NAME@, holding every function; @NAME@_tests runs the handler tests (ctest).
 strata_add_app(@NAME@
