@@ -44,7 +44,7 @@ function(strata_add_app name)
     add_executable(${name}_tests ${APP_TESTS})
     target_link_libraries(${name}_tests PRIVATE ${name}_functions Strata::strata GTest::gtest_main)
     target_compile_definitions(${name}_tests PRIVATE STRATA_APP_DIR="${app_dir}")
-    gtest_discover_tests(${name}_tests TEST_PREFIX "${name}." DISCOVERY_TIMEOUT 30 PROPERTIES LABELS "${name};handler")
+    gtest_discover_tests(${name}_tests TEST_PREFIX "${name}." DISCOVERY_TIMEOUT 30 PROPERTIES LABELS ${name})
   endif()
 endfunction()
 
