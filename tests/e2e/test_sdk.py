@@ -124,6 +124,75 @@ class InstalledSdkTest(unittest.TestCase):
         finally:
             server.stop()
 
+        self.follow_the_readme_tutorial(app_dir, build)
+
+    def follow_the_readme_tutorial(self, app_dir, build):
+        """Steps 3 to 5 of the README's "Your own app", with the README's own code: a route and its
+        function, a migration, a handler test; then build, test and serve again."""
+        tutorial = readme_tutorial()
+        function = code_block(tutorial, "cpp", "kCreateMessage")
+        with open(os.path.join(app_dir, "functions", "create_message.cpp"), "w", encoding="utf-8") as file:
+            file.write(function)
+        test = code_block(tutorial, "cpp", "TEST(CreateMessage")
+        with open(os.path.join(app_dir, "tests", "create_message_test.cpp"), "w", encoding="utf-8") as file:
+            file.write(test)
+        routes = json.loads("{" + code_block(tutorial, "json", '"create_message"') + "}")["routes"]
+        project_path = os.path.join(app_dir, "strata.json")
+        with open(project_path, encoding="utf-8") as file:
+            project = json.load(file)
+        project["routes"] = routes
+        with open(project_path, "w", encoding="utf-8") as file:
+            json.dump(project, file, indent=2)
+        cmake_path = os.path.join(app_dir, "CMakeLists.txt")
+        with open(cmake_path, encoding="utf-8") as file:
+            cmake = file.read()
+        cmake = cmake.replace("functions/get_message.cpp", "functions/get_message.cpp\n    functions/create_message.cpp")
+        cmake = cmake.replace("tests/get_message_test.cpp", "tests/get_message_test.cpp\n    tests/create_message_test.cpp")
+        with open(cmake_path, "w", encoding="utf-8") as file:
+            file.write(cmake)
+        # Step 4: the migration, written by `migrate new` and filled in with the README's statement.
+        binary = os.path.join(build, "todo")
+        script = run([binary, "migrate", "new", "add author"], cwd=app_dir).stdout.strip()
+        self.assertEqual(os.path.basename(script), "V2__add_author.sql")
+        statement = re.search(r"\(`(ALTER TABLE [^`]+)`\)", tutorial).group(1)
+        with open(script, "a", encoding="utf-8") as file:
+            file.write(statement + "\n")
+
+        run(["cmake", "--build", build, "-j2"], timeout=600)
+        tests = run(["ctest", "--test-dir", build, "--output-on-failure"], timeout=300)
+        self.assertIn("100% tests passed", tests.stdout)
+        self.assertIn("todo.CreateMessage.StoresTheText", tests.stdout)
+
+        server = StrataServer(binary, app_dir=app_dir)
+        server.start()
+        try:
+            status, _, body = server.request("POST", "/messages", body=b'{"text":"from the tutorial"}')
+            self.assertEqual(status, 201, body)
+            created = json.loads(body)["id"]
+            status, _, body = server.request("GET", "/messages/%d" % created)
+            self.assertEqual(json.loads(body)["text"], "from the tutorial")
+            status, _, body = server.request("POST", "/messages", body=b'{}')
+            self.assertEqual(status, 400, body)
+            columns = [row[1] for row in server.database.query("PRAGMA table_info(messages)")]
+            self.assertIn("author", columns)
+        finally:
+            server.stop()
+
+
+def readme_tutorial():
+    with open(os.path.join(SOURCE_DIR, "README.md"), encoding="utf-8") as file:
+        text = file.read()
+    start = text.index("## Your own app")
+    return text[start:text.index("\n## ", start + 1)]
+
+
+def code_block(text, language, containing):
+    """The one ```language block of `text` that contains `containing`."""
+    blocks = [block for block in re.findall(r"```%s\n(.*?)```" % language, text, re.S) if containing in block]
+    if len(blocks) != 1:
+        raise AssertionError("expected one %s block with %r in the README's tutorial, found %d" % (language, containing, len(blocks)))
+    return blocks[0]
+
 
 @unittest.skipUnless(BUILD_DIR and shutil.which("cpack") and shutil.which("dpkg-deb"), "needs cpack and dpkg-deb")
 class DebianPackageTest(unittest.TestCase):
