@@ -10,6 +10,14 @@ set(STRATA_SCHEMA_DIR ${CMAKE_INSTALL_DATADIR}/strata)
 install(TARGETS strata strata_app_main EXPORT StrataTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# `cmake --install --strip` and the .deb (CPACK_STRIP_FILES) strip executables only; the
+# archives' debug information is 95% of their size, so drop it there too (symbols stay).
+foreach(archive strata strata_app_main)
+  install(CODE "if(CMAKE_INSTALL_DO_STRIP)
+    execute_process(COMMAND \"${CMAKE_STRIP}\" --strip-debug
+      \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/$<TARGET_FILE_NAME:${archive}>\" COMMAND_ERROR_IS_FATAL ANY)
+  endif()")
+endforeach()
 install(TARGETS strata_tool RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/strata DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.hpp")

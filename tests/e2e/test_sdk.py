@@ -222,10 +222,18 @@ class DebianPackageTest(unittest.TestCase):
             self.assertEqual(configs, ["StrataConfig.cmake"])
             tool = os.path.join(root, "usr", "bin", "strata")
             self.assertEqual(run([tool, "--version"]).stdout.strip(), "strata " + project_version())
-            run([tool, "new", "packaged", "--dir", os.path.join(workdir, "packaged")])
-            with open(os.path.join(workdir, "packaged", "strata.json"), encoding="utf-8") as file:
+            app_dir = os.path.join(workdir, "packaged")
+            run([tool, "new", "packaged", "--dir", app_dir])
+            with open(os.path.join(app_dir, "strata.json"), encoding="utf-8") as file:
                 self.assertEqual(json.load(file)["$schema"],
                                  "file://" + os.path.join(root, "usr", "share", "strata", "strata.schema.json"))
+            # Its (debug-stripped) libraries link: the new app builds and passes its tests against it.
+            build = os.path.join(app_dir, "build")
+            generator = ["-G", "Ninja"] if shutil.which("ninja") else []
+            run(["cmake", "-S", app_dir, "-B", build, *generator, "-DCMAKE_PREFIX_PATH=" + os.path.join(root, "usr")],
+                timeout=300)
+            run(["cmake", "--build", build, "-j2"], timeout=600)
+            self.assertIn("100% tests passed", run(["ctest", "--test-dir", build], timeout=300).stdout)
 
 
 if __name__ == "__main__":
