@@ -1,5 +1,8 @@
 #include "cli/serve_command.hpp"
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <memory>
 
 #include "cli/exit_codes.hpp"
@@ -8,6 +11,7 @@
 #include "db/database.hpp"
 #include "cli/local_lambda_setup.hpp"
 #include "cli/stop_on_signal.hpp"
+#include "dev/watch_server.hpp"
 #include "gateway/gateway.hpp"
 
 namespace strata::cli {
@@ -21,9 +25,30 @@ struct ServeOptions {
   unsigned read_timeout_ms = 15000;
   bool quiet = false;
   bool lambda = false;
+  bool watch = false;
+  int listen_fd = -1;  // serve --watch's socket, handed to each build it starts
+  int ready_fd = -1;   // written to once serving, for serve --watch
 };
 
+// serve --watch: this process watches and rebuilds; each build serves as a child
+// with the same options on the socket this process keeps.
+int serve_watching(const AppEnvironment& environment, const ServeOptions& options) {
+  dev::WatchSettings settings;
+  settings.app_directory = std::filesystem::absolute(environment.app_directory).lexically_normal();
+  settings.host = options.host;
+  settings.port = options.port;
+  auto& arguments = settings.serve_arguments;
+  if (!environment.database_url.empty()) arguments.insert(arguments.end(), {"--db", environment.database_url});
+  if (options.threads) arguments.insert(arguments.end(), {"--threads", std::to_string(options.threads)});
+  arguments.insert(arguments.end(), {"--body-limit", std::to_string(options.body_limit), "--read-timeout-ms",
+                                     std::to_string(options.read_timeout_ms)});
+  if (options.quiet) arguments.push_back("--quiet");
+  if (options.lambda) arguments.push_back("--lambda");
+  return dev::watch_and_serve(settings);
+}
+
 int serve(const AppEnvironment& environment, const ServeOptions& options) {
+  if (options.watch) return serve_watching(environment, options);
   StopOnSignal::block_stop_signals();
   log::set_quiet(options.quiet);
   Project project = load_app_project(environment);
@@ -41,6 +66,7 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
   server_options.threads = options.threads;
   server_options.body_limit = options.body_limit;
   server_options.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
+  server_options.listen_fd = options.listen_fd;
   std::unique_ptr<gateway::Gateway> gateway;
   server_options.on_server_response = [&gateway](const http::Request* header, http::Response& response) {
     if (gateway) gateway->on_server_response(header, response);
@@ -66,8 +92,15 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
   if (options.host != "127.0.0.1" && options.host != "::1" && options.host != "localhost") {
     log::warn("serve: listening on " + options.host + ", reachable from other machines");
   }
+  if (options.ready_fd >= 0) {
+    // Migrated and listening: serve --watch may now retire the previous build.
+    [[maybe_unused]] auto written = ::write(options.ready_fd, "1", 1);
+    ::close(options.ready_fd);
+  }
   {
-    StopOnSignal stop_on_signal(server, "serve");
+    // Under serve --watch a stop is a swap: answer what was accepted first.
+    auto drain = options.listen_fd >= 0 ? std::chrono::milliseconds(30000) : std::chrono::milliseconds(0);
+    StopOnSignal stop_on_signal(server, "serve", drain);
     server.run();
   }
   if (local_lambda) local_lambda->stop();
@@ -96,6 +129,12 @@ void add_serve_command(CLI::App& app, AppEnvironment& environment, int& exit_cod
                     "Run each function as warm processes of this binary behind a local Lambda Runtime API, and "
                     "answer the Lambda Invoke API on the same port");
   command->add_flag("--quiet", options->quiet, "No access log and no info lines (warnings and errors still print)");
+  command->add_flag("--watch", options->watch,
+                    "Rebuild the app on every edit of its sources, strata.json, migrations or CMake files (in the "
+                    "build folder this binary came from) and swap the new build in behind the same socket");
+  // serve --watch starts each build with these; not for people.
+  command->add_option("--listen-fd", options->listen_fd)->group("");
+  command->add_option("--ready-fd", options->ready_fd)->group("");
   command->callback([&environment, &exit_code, options] { exit_code = serve(environment, *options); });
 }
 

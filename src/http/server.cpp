@@ -3,9 +3,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 
+#include <sys/socket.h>
+
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -42,7 +46,10 @@ struct Server::State {
   std::optional<tcp::acceptor> acceptor;
   std::size_t next_context = 0;
   std::atomic<std::size_t> connections{0};
+  // Connections owed an answer: accepted and not yet answered, or reading a request.
+  std::atomic<std::size_t> busy{0};
   std::atomic<bool> stopped{false};
+  std::atomic<bool> draining{false};
 };
 
 // One connection: read a request, hand it to the handler, write the reply, repeat.
@@ -51,8 +58,12 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, asio::io_context& context, Server::State& state)
       : stream_(std::move(socket)), context_(context), state_(state) {
     ++state_.connections;
+    set_busy(true);
   }
-  ~Session() { --state_.connections; }
+  ~Session() {
+    set_busy(false);
+    --state_.connections;
+  }
 
   void start(bool over_limit) {
     if (over_limit) {
@@ -72,9 +83,10 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     response_ = std::move(response);
-    if (state_.stopped) response_.keep_alive(false);
+    if (state_.stopped || state_.draining) response_.keep_alive(false);
     stream_.expires_after(state_.options.read_timeout);
     bhttp::async_write(stream_, response_, [self](beast::error_code error, std::size_t) {
+      self->set_busy(false);
       if (error) return self->close();
       if (!self->response_.keep_alive()) return self->close();
       self->read_header();
@@ -109,6 +121,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_header(beast::error_code error) {
     if (error) return on_read_error(error);
+    set_busy(true);
     auto& request = parser_->get();
     auto length = parser_->content_length();
     if (length && *length > state_.options.body_limit) {
@@ -180,9 +193,16 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  void set_busy(bool busy) {
+    if (busy == busy_) return;
+    busy_ = busy;
+    busy ? ++state_.busy : --state_.busy;
+  }
+
   beast::tcp_stream stream_;
   asio::io_context& context_;
   Server::State& state_;
+  bool busy_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Response response_;
@@ -219,6 +239,14 @@ void Server::listen() {
   }
   tcp::endpoint endpoint(address, state_->options.port);
   auto& acceptor = state_->acceptor.emplace(state_->accept_context);
+  if (state_->options.listen_fd >= 0) {
+    sockaddr_storage bound{};
+    socklen_t length = sizeof bound;
+    ::getsockname(state_->options.listen_fd, reinterpret_cast<sockaddr*>(&bound), &length);
+    acceptor.assign(bound.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), state_->options.listen_fd, error);
+    if (error) throw std::runtime_error("cannot accept on the socket handed over: " + error.message());
+    return;
+  }
   acceptor.open(endpoint.protocol(), error);
   if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
   if (!error) acceptor.bind(endpoint, error);
@@ -265,6 +293,30 @@ void Server::run(const std::function<void(unsigned)>& on_thread_start) {
   }
   state_->accept_context.run();
   for (auto& thread : threads) thread.join();
+}
+
+void Server::stop_gracefully(std::chrono::milliseconds limit) {
+  asio::post(state_->accept_context, [this, limit] {
+    state_->draining = true;
+    beast::error_code ignored;
+    // Closes this process's descriptor only: a socket shared with another process
+    // (serve --watch) stays open and queues connections for it.
+    if (state_->acceptor) state_->acceptor->close(ignored);
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    auto timer = std::make_shared<asio::steady_timer>(state_->accept_context);
+    auto poll = std::make_shared<std::function<void()>>();
+    *poll = [this, timer, poll, deadline] {
+      if (state_->busy.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+        *poll = nullptr;  // break the cycle
+        return stop();
+      }
+      timer->expires_after(std::chrono::milliseconds(5));
+      timer->async_wait([poll](beast::error_code) {
+        if (*poll) (*poll)();
+      });
+    };
+    (*poll)();
+  });
 }
 
 void Server::stop() {

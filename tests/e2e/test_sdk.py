@@ -5,12 +5,16 @@ built, its own ctest run, served and asked for its route over HTTP; and the .deb
 Needs STRATA_BUILD_DIR (the build tree to install from, CTest sets it).
 """
 
+import http.client
 import json
 import os
 import re
 import shutil
+import signal
+import sqlite3
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -177,6 +181,145 @@ class InstalledSdkTest(unittest.TestCase):
             self.assertIn("author", columns)
         finally:
             server.stop()
+
+
+    def test_serve_watch_swaps_rebuilds_in_without_failing_a_request(self):
+        apps = os.path.join(self.workdir, "watched-apps")
+        os.mkdir(apps)
+        run([self.tool, "new", "watched"], cwd=apps)
+        app_dir = os.path.join(apps, "watched")
+        build = os.path.join(app_dir, "build")
+        generator = ["-G", "Ninja"] if shutil.which("ninja") else []
+        run(["cmake", "-S", app_dir, "-B", build, *generator, "-DCMAKE_PREFIX_PATH=" + self.prefix], timeout=300)
+        run(["cmake", "--build", build, "-j2"], timeout=600)
+        watch = WatchedServer(os.path.join(build, "watched"), app_dir)
+        try:
+            loop = RequestLoop(watch.port)
+            loop.start()
+            function = os.path.join(app_dir, "functions", "get_message.cpp")
+            with open(function, encoding="utf-8") as file:
+                original = file.read()
+            upper = original.replace("SELECT id, text FROM", "SELECT id, upper(text) AS text FROM")
+            self.assertNotEqual(upper, original)
+
+            # An edit: once rebuilt, the answer changes; the loop never sees a failure.
+            write(function, upper)
+            loop.wait_for_text("HELLO FROM WATCHED", timeout=180)
+            watch.wait_for_log(r"swapped in the new build: build \d+\.\d s, start \d+ ms")
+
+            # A broken edit: the compiler's error is printed and the last good build keeps answering.
+            write(function, upper.replace("namespace {", "namespace { this is not C++;", 1))
+            watch.wait_for_log(r"the build failed after .*; the previous build keeps serving", timeout=180)
+            self.assertRegex(watch.log(), r"get_message\.cpp:\d+:\d+: error:")
+            self.assertEqual(loop.last_text(), "HELLO FROM WATCHED")
+
+            # Fixed again, then a new migration: applied when its swap starts the new process.
+            write(function, upper)
+            watch.wait_for_log(r"swapped in the new build", count=2, timeout=180)
+            write(os.path.join(app_dir, "migrations", "V2__add_author.sql"),
+                  "ALTER TABLE messages ADD COLUMN author VARCHAR(50);\n")
+            watch.wait_for_log(r"applied V2__add_author\.sql", timeout=180)
+            watch.wait_for_log(r"swapped in the new build", count=3, timeout=60)
+            loop.stop()
+            self.assertEqual(loop.failures, [], "requests failed during the swaps")
+            self.assertGreater(loop.count, 50)
+            connection = sqlite3.connect(os.path.join(app_dir, ".strata", "watched.db"))
+            columns = [row[1] for row in connection.execute("PRAGMA table_info(messages)")]
+            connection.close()
+            self.assertIn("author", columns)
+            self.assertEqual(loop.last_text(), "HELLO FROM WATCHED")
+            print("\n" + "\n".join(line for line in watch.log().splitlines() if "serve --watch:" in line))
+        finally:
+            watch.stop()
+        self.assertEqual(watch.exit_code, 0, watch.log())
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(text)
+
+
+class WatchedServer:
+    """`APP serve --watch --port 0`, its output in a log file."""
+
+    def __init__(self, binary, app_dir):
+        self.log_path = os.path.join(app_dir, "watch.log")
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen([binary, "--app", app_dir, "serve", "--watch", "--port", "0"],
+                                            cwd=app_dir, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        self.exit_code = None
+        match = self.wait_for_log(r"serve --watch: listening on http://127\.0\.0\.1:(\d+)", timeout=30)
+        self.port = int(match.group(1))
+        self.wait_for_log(r"serve: watched listening on", timeout=60)
+
+    def log(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as file:
+            return file.read()
+
+    def wait_for_log(self, pattern, count=1, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            matches = list(re.finditer(pattern, self.log()))
+            if len(matches) >= count:
+                return matches[count - 1]
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError("no %r (x%d) in the serve --watch output:\n%s" % (pattern, count, self.log()))
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.exit_code = self.process.returncode
+
+
+class RequestLoop(threading.Thread):
+    """GET /messages/1 in a steady loop, a new connection each time (as curl in a shell loop)."""
+
+    def __init__(self, port):
+        super().__init__(daemon=True)
+        self.port = port
+        self.failures = []
+        self.count = 0
+        self.texts = []
+        self.running = True
+
+    def run(self):
+        while self.running:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                connection.request("GET", "/messages/1")
+                response = connection.getresponse()
+                body = response.read()
+                connection.close()
+                if response.status != 200:
+                    self.failures.append("HTTP %d: %r" % (response.status, body))
+                else:
+                    self.texts.append(json.loads(body)["text"])
+            except Exception as error:  # a refused or cut connection is exactly what must not happen
+                self.failures.append(repr(error))
+            self.count += 1
+            time.sleep(0.01)
+
+    def last_text(self):
+        return self.texts[-1] if self.texts else None
+
+    def wait_for_text(self, text, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.last_text() == text:
+                return
+            time.sleep(0.05)
+        raise AssertionError("the answer never became %r (last: %r)" % (text, self.last_text()))
+
+    def stop(self):
+        self.running = False
+        self.join(timeout=60)
 
 
 def readme_tutorial():
