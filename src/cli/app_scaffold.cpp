@@ -122,6 +122,7 @@ cmake -S . -B build && cmake --build build   # builds ./build/@NAME@
 ctest --test-dir build                       # the handler tests, in-process
 ./build/@NAME@ serve                         # http://127.0.0.1:3000, SQLite in .strata/
 curl -s localhost:3000/messages/1
+./build/@NAME@ serve --watch                 # rebuilt and swapped in on every save, the port stays up
 ./build/@NAME@ --help                        # invoke, migrate, serve --lambda, ...
 ```
 

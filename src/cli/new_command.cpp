@@ -64,7 +64,7 @@ int create_app(const NewOptions& options) {
   std::cout << "next:\n"
             << "  cd " << shown.string() << "\n"
             << "  cmake -S . -B build && cmake --build build && ctest --test-dir build\n"
-            << "  ./build/" << options.name << " serve\n";
+            << "  ./build/" << options.name << " serve --watch\n";
   return kExitOk;
 }
 

@@ -35,6 +35,8 @@ struct ServeOptions {
 int serve_watching(const AppEnvironment& environment, const ServeOptions& options) {
   dev::WatchSettings settings;
   settings.app_directory = std::filesystem::absolute(environment.app_directory).lexically_normal();
+  // "app/" and "." normalize with a trailing separator: drop it.
+  if (!settings.app_directory.has_filename()) settings.app_directory = settings.app_directory.parent_path();
   settings.host = options.host;
   settings.port = options.port;
   auto& arguments = settings.serve_arguments;
