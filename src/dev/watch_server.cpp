@@ -87,21 +87,28 @@ class ListeningSocket {
   int descriptor_ = -1;
 };
 
-// Runs `arguments` with this process's stdout and stderr (the compiler's errors show
-// as they are); returns its exit status.
-int run_build(const std::vector<std::string>& arguments) {
+// Starts `arguments` with this process's stdout and stderr (a compiler's errors show
+// as they are) and no signal blocked; of the descriptors, only `inherited` cross over.
+pid_t spawn(const std::vector<std::string>& arguments, std::initializer_list<int> inherited = {}) {
+  std::vector<char*> argv;
+  for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+  argv.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
-    std::vector<char*> argv;
-    for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
-    argv.push_back(nullptr);
+    for (int descriptor : inherited) ::fcntl(descriptor, F_SETFD, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     ::execvp(argv[0], argv.data());
     _exit(127);
   }
-  if (pid < 0) return -1;
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  return pid;
+}
+
+// Runs the build; its exit status (-1 when it did not exit normally).
+int run_build(const std::vector<std::string>& arguments) {
+  pid_t pid = spawn(arguments);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -119,25 +126,14 @@ class AppProcess {
                                           "--host", settings.host, "--listen-fd", std::to_string(listen_fd),
                                           "--ready-fd", std::to_string(ready[1])};
     arguments.insert(arguments.end(), settings.serve_arguments.begin(), settings.serve_arguments.end());
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      // Only the socket and the ready pipe cross into the child.
-      ::fcntl(listen_fd, F_SETFD, 0);
-      ::fcntl(ready[1], F_SETFD, 0);
-      sigset_t none;
-      sigemptyset(&none);
-      sigprocmask(SIG_SETMASK, &none, nullptr);
-      std::vector<char*> argv;
-      for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      _exit(127);
+    try {
+      pid_ = spawn(arguments, {listen_fd, ready[1]});
+    } catch (...) {
+      ::close(ready[0]);
+      ::close(ready[1]);
+      throw;
     }
     ::close(ready[1]);
-    if (pid_ < 0) {
-      ::close(ready[0]);
-      throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-    }
     pollfd waiting{ready[0], POLLIN, 0};
     char byte = 0;
     ready_ = ::poll(&waiting, 1, static_cast<int>(std::chrono::milliseconds(kReadyTimeout).count())) == 1 &&
