@@ -7,9 +7,8 @@ include(CMakePackageConfigHelpers)
 set(STRATA_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Strata)
 set(STRATA_SCHEMA_DIR ${CMAKE_INSTALL_DATADIR}/strata)
 
-install(TARGETS strata strata_app_main EXPORT StrataTargets
-        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# (The include folder reaches users through strata's $<INSTALL_INTERFACE:...>.)
+install(TARGETS strata strata_app_main EXPORT StrataTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 # `cmake --install --strip` and the .deb (CPACK_STRIP_FILES) strip executables only; the
 # archives' debug information is 95% of their size, so drop it there too (symbols stay).
 foreach(archive strata strata_app_main)
