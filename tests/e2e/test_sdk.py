@@ -188,6 +188,7 @@ class InstalledSdkTest(unittest.TestCase):
         os.mkdir(apps)
         run([self.tool, "new", "watched"], cwd=apps)
         app_dir = os.path.join(apps, "watched")
+        add_slow_function(app_dir)
         build = os.path.join(app_dir, "build")
         generator = ["-G", "Ninja"] if shutil.which("ninja") else []
         run(["cmake", "-S", app_dir, "-B", build, *generator, "-DCMAKE_PREFIX_PATH=" + self.prefix], timeout=300)
@@ -202,10 +203,19 @@ class InstalledSdkTest(unittest.TestCase):
             upper = original.replace("SELECT id, text FROM", "SELECT id, upper(text) AS text FROM")
             self.assertNotEqual(upper, original)
 
-            # An edit: once rebuilt, the answer changes; the loop never sees a failure.
+            # An edit: once rebuilt, the answer changes; the loop never sees a failure. A slow
+            # request in flight during the swap gets its answer from the old process.
+            slow = SlowRequest(watch.port, milliseconds=15000)
+            slow.start()
+            time.sleep(0.5)  # accepted by the old build before the edit
             write(function, upper)
             loop.wait_for_text("HELLO FROM WATCHED", timeout=180)
             watch.wait_for_log(r"swapped in the new build: build \d+\.\d s, start \d+ ms")
+            slow.join(timeout=60)
+            self.assertEqual(slow.result, (200, {"slept": 15000}))
+            # The old process answered it after the swap (the new one logs no such request).
+            log = watch.log()
+            self.assertLess(log.index("swapped in the new build"), log.index("GET /slow?ms=15000 200 slow"), log)
 
             # A broken edit: the compiler's error is printed and the last good build keeps answering.
             write(function, upper.replace("namespace {", "namespace { this is not C++;", 1))
@@ -232,6 +242,57 @@ class InstalledSdkTest(unittest.TestCase):
         finally:
             watch.stop()
         self.assertEqual(watch.exit_code, 0, watch.log())
+
+
+def add_slow_function(app_dir):
+    """GET /slow?ms=N: answers after N ms, to be in flight while serve --watch swaps builds."""
+    write(os.path.join(app_dir, "functions", "slow.cpp"), r'''
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include <strata/strata.hpp>
+
+namespace {
+
+strata::Response slow(const strata::Request& request, strata::Context&) {
+  std::string ms(request.query_parameter("ms").value_or("0"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(ms)));
+  return strata::Response::json(200, "{\"slept\":" + ms + "}");
+}
+
+const strata::Register kSlow{"slow", slow};
+
+}  // namespace
+''')
+    project_path = os.path.join(app_dir, "strata.json")
+    with open(project_path, encoding="utf-8") as file:
+        project = json.load(file)
+    project["routes"]["slow"] = [{"method": "GET", "function": "slow"}]
+    project["functions"] = {"slow": {"timeout": 60}}
+    write(project_path, json.dumps(project, indent=2))
+    cmake_path = os.path.join(app_dir, "CMakeLists.txt")
+    with open(cmake_path, encoding="utf-8") as file:
+        cmake = file.read()
+    write(cmake_path, cmake.replace("functions/get_message.cpp", "functions/get_message.cpp\n    functions/slow.cpp"))
+
+
+class SlowRequest(threading.Thread):
+    def __init__(self, port, milliseconds):
+        super().__init__(daemon=True)
+        self.port = port
+        self.milliseconds = milliseconds
+        self.result = None
+
+    def run(self):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            connection.request("GET", "/slow?ms=%d" % self.milliseconds)
+            response = connection.getresponse()
+            self.result = (response.status, json.loads(response.read()))
+            connection.close()
+        except Exception as error:
+            self.result = repr(error)
 
 
 def write(path, text):
