@@ -9,7 +9,6 @@
 #include <sys/socket.h>
 
 #include <atomic>
-#include <functional>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -295,6 +294,20 @@ void Server::run(const std::function<void(unsigned)>& on_thread_start) {
   for (auto& thread : threads) thread.join();
 }
 
+namespace {
+
+// Polls until no connection is owed an answer (or the deadline passes), then stops.
+void stop_when_answered(Server& server, Server::State& state, std::shared_ptr<asio::steady_timer> timer,
+                        std::chrono::steady_clock::time_point deadline) {
+  if (state.busy.load() == 0 || std::chrono::steady_clock::now() >= deadline) return server.stop();
+  timer->expires_after(std::chrono::milliseconds(5));
+  timer->async_wait([&server, &state, timer, deadline](beast::error_code) {
+    stop_when_answered(server, state, timer, deadline);
+  });
+}
+
+}  // namespace
+
 void Server::stop_gracefully(std::chrono::milliseconds limit) {
   asio::post(state_->accept_context, [this, limit] {
     state_->draining = true;
@@ -302,20 +315,8 @@ void Server::stop_gracefully(std::chrono::milliseconds limit) {
     // Closes this process's descriptor only: a socket shared with another process
     // (serve --watch) stays open and queues connections for it.
     if (state_->acceptor) state_->acceptor->close(ignored);
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    auto timer = std::make_shared<asio::steady_timer>(state_->accept_context);
-    auto poll = std::make_shared<std::function<void()>>();
-    *poll = [this, timer, poll, deadline] {
-      if (state_->busy.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
-        *poll = nullptr;  // break the cycle
-        return stop();
-      }
-      timer->expires_after(std::chrono::milliseconds(5));
-      timer->async_wait([poll](beast::error_code) {
-        if (*poll) (*poll)();
-      });
-    };
-    (*poll)();
+    stop_when_answered(*this, *state_, std::make_shared<asio::steady_timer>(state_->accept_context),
+                       std::chrono::steady_clock::now() + limit);
   });
 }
 
