@@ -183,6 +183,18 @@ class InstalledSdkTest(unittest.TestCase):
             server.stop()
 
 
+    def test_strata_add_app_refuses_a_migrations_folder_strata_json_does_not_name(self):
+        app_dir = os.path.join(self.workdir, "renamed")
+        run([self.tool, "new", "renamed", "--dir", app_dir])
+        os.mkdir(os.path.join(app_dir, "sql"))
+        cmake_path = os.path.join(app_dir, "CMakeLists.txt")
+        with open(cmake_path, encoding="utf-8") as file:
+            write(cmake_path, file.read().replace("MIGRATIONS migrations", "MIGRATIONS sql"))
+        result = subprocess.run(["cmake", "-S", app_dir, "-B", os.path.join(app_dir, "build"),
+                                 "-DCMAKE_PREFIX_PATH=" + self.prefix], capture_output=True, text=True, timeout=300)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("database.migrations names %s" % os.path.join(app_dir, "migrations"), " ".join(result.stderr.split()))
+
     def test_serve_watch_swaps_rebuilds_in_without_failing_a_request(self):
         apps = os.path.join(self.workdir, "watched-apps")
         os.mkdir(apps)
