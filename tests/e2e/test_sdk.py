@@ -183,6 +183,19 @@ class InstalledSdkTest(unittest.TestCase):
             server.stop()
 
 
+    def test_the_blog_configures_against_the_prefix_as_a_users_app_does(self):
+        # examples/blog/CMakeLists.txt is a user's: alone, it finds the installed SDK. (Building it
+        # takes a minute more and proves nothing the new app's build does not.)
+        build = os.path.join(self.workdir, "blog-build")
+        run(["cmake", "-S", os.path.join(SOURCE_DIR, "examples", "blog"), "-B", build,
+             "-DCMAKE_PREFIX_PATH=" + self.prefix], timeout=300)
+        with open(os.path.join(build, "CMakeCache.txt"), encoding="utf-8") as file:
+            self.assertIn("Strata_DIR:PATH=" + os.path.join(self.prefix, "lib", "cmake", "Strata"),
+                          file.read().replace("/lib64/", "/lib/"))
+        targets = run(["cmake", "--build", build, "--target", "help"]).stdout
+        for target in ("blog", "blog_functions", "blog_tests"):
+            self.assertRegex(targets, r"(^|\s)%s(:|\s|$)" % target)
+
     def test_strata_add_app_refuses_a_migrations_folder_strata_json_does_not_name(self):
         app_dir = os.path.join(self.workdir, "renamed")
         run([self.tool, "new", "renamed", "--dir", app_dir])
