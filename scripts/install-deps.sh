@@ -17,6 +17,8 @@ if [ "${1:-}" = "--test" ]; then wanted+=("${test_packages[@]}"); fi
 if [ "${1:-}" = "--test" ]; then
   command -v aws >/dev/null 2>&1 || wanted+=(awscli)
   python3 -c 'import boto3' >/dev/null 2>&1 || wanted+=(python3-boto3)
+  # strata.json's JSON Schema is checked with a real validator (tests/e2e/test_schema.py).
+  python3 -c 'import jsonschema' >/dev/null 2>&1 || wanted+=(python3-jsonschema)
 fi
 
 missing=()

@@ -39,7 +39,8 @@ int run(int argc, char** argv) {
   add_migrate_command(
       app,
       [&environment] {
-        strata::Project project = load_app_project(environment);
+        // Migrations run no function: a route to a function not built yet must not block `migrate new`.
+        strata::Project project = strata::load_project(environment.app_directory);
         return MigrationTarget{project.database.migrations, resolve_database_url(environment, project)};
       },
       exit_code);

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -11,9 +10,9 @@
 #include "cli/migrate_command.hpp"
 #include "core/log.hpp"
 #include "db/database.hpp"
-#include "dev/serve_watch.hpp"
 #include "cli/local_lambda_setup.hpp"
 #include "cli/stop_on_signal.hpp"
+#include "dev/watch_server.hpp"
 #include "gateway/gateway.hpp"
 
 namespace strata::cli {
@@ -28,38 +27,31 @@ struct ServeOptions {
   bool quiet = false;
   bool lambda = false;
   bool watch = false;
+  int listen_fd = -1;  // serve --watch's socket, handed to each build it starts
+  int ready_fd = -1;   // written to once serving, for serve --watch
 };
 
-// Set by `serve --watch` for the serve it runs: the socket to serve on, and a pipe
-// to write one byte to once listening.
-int take_fd_variable(const char* name) {
-  const char* value = std::getenv(name);
-  int fd = value && *value ? std::atoi(value) : -1;
-  ::unsetenv(name);  // not for the function processes this serve may start
-  return fd;
-}
-
-int serve_watched(const AppEnvironment& environment, const ServeOptions& options) {
-  dev::WatchOptions watch;
-  watch.executable = std::filesystem::canonical("/proc/self/exe");
-  watch.app_directory = std::filesystem::absolute(environment.app_directory).lexically_normal();
-  watch.host = options.host;
-  watch.port = options.port;
-  auto& arguments = watch.serve_arguments;
+// serve --watch: this process watches and rebuilds; each build serves as a child
+// with the same options on the socket this process keeps.
+int serve_watching(const AppEnvironment& environment, const ServeOptions& options) {
+  dev::WatchSettings settings;
+  settings.app_directory = std::filesystem::absolute(environment.app_directory).lexically_normal();
+  // "app/" and "." normalize with a trailing separator: drop it.
+  if (!settings.app_directory.has_filename()) settings.app_directory = settings.app_directory.parent_path();
+  settings.host = options.host;
+  settings.port = options.port;
+  auto& arguments = settings.serve_arguments;
   if (!environment.database_url.empty()) arguments.insert(arguments.end(), {"--db", environment.database_url});
   if (options.threads) arguments.insert(arguments.end(), {"--threads", std::to_string(options.threads)});
   arguments.insert(arguments.end(), {"--body-limit", std::to_string(options.body_limit), "--read-timeout-ms",
                                      std::to_string(options.read_timeout_ms)});
   if (options.quiet) arguments.push_back("--quiet");
   if (options.lambda) arguments.push_back("--lambda");
-  load_app_project(environment);  // a broken strata.json is reported now, not by every generation
-  return dev::serve_watch(watch);
+  return dev::watch_and_serve(settings);
 }
 
 int serve(const AppEnvironment& environment, const ServeOptions& options) {
-  if (options.watch) return serve_watched(environment, options);
-  int listen_fd = take_fd_variable("STRATA_LISTEN_FD");
-  int ready_fd = take_fd_variable("STRATA_READY_FD");
+  if (options.watch) return serve_watching(environment, options);
   StopOnSignal::block_stop_signals();
   log::set_quiet(options.quiet);
   Project project = load_app_project(environment);
@@ -80,7 +72,7 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
   server_options.threads = options.threads;
   server_options.body_limit = options.body_limit;
   server_options.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
-  server_options.listen_fd = listen_fd;
+  server_options.listen_fd = options.listen_fd;
   std::unique_ptr<gateway::Gateway> gateway;
   server_options.on_server_response = [&gateway](const http::Request* header, http::Response& response) {
     if (gateway) gateway->on_server_response(header, response);
@@ -106,17 +98,19 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
                            std::to_string(server.port()) + " (" + std::to_string(routes) + " routes, " +
                            (project.api == ApiType::kHttp ? "HTTP API, " : "") + "database " +
                            database->description() + ", " + std::to_string(server.threads()) + " threads)");
-  if (ready_fd >= 0) {
-    ssize_t written = ::write(ready_fd, "1", 1);
-    (void)written;  // the supervisor notices a missing byte as a failed start
-    ::close(ready_fd);
-  }
   for (const std::string& note : auth_notes) log::notice("serve: " + note);
-  if (listen_fd < 0 && options.host != "127.0.0.1" && options.host != "::1" && options.host != "localhost") {
+  if (options.listen_fd < 0 && options.host != "127.0.0.1" && options.host != "::1" && options.host != "localhost") {
     log::warn("serve: listening on " + options.host + ", reachable from other machines");
   }
+  if (options.ready_fd >= 0) {
+    // Migrated and listening: serve --watch may now retire the previous build.
+    [[maybe_unused]] auto written = ::write(options.ready_fd, "1", 1);
+    ::close(options.ready_fd);
+  }
   {
-    StopOnSignal stop_on_signal(server, "serve");
+    // Under serve --watch a stop is a swap: answer what was accepted first.
+    auto drain = options.listen_fd >= 0 ? std::chrono::milliseconds(30000) : std::chrono::milliseconds(0);
+    StopOnSignal stop_on_signal(server, "serve", drain);
     server.run();
   }
   if (local_lambda) local_lambda->stop();
@@ -148,6 +142,12 @@ void add_serve_command(CLI::App& app, AppEnvironment& environment, int& exit_cod
                     "Rebuild the app (in the CMake build folder this binary is in) when its files change, and swap "
                     "the new binary in on the same socket: requests in flight finish, new ones wait for it");
   command->add_flag("--quiet", options->quiet, "No access log and no info lines (warnings and errors still print)");
+  command->add_flag("--watch", options->watch,
+                    "Rebuild the app on every edit of its sources, strata.json, migrations or CMake files (in the "
+                    "build folder this binary came from) and swap the new build in behind the same socket");
+  // serve --watch starts each build with these; not for people.
+  command->add_option("--listen-fd", options->listen_fd)->group("");
+  command->add_option("--ready-fd", options->ready_fd)->group("");
   command->callback([&environment, &exit_code, options] { exit_code = serve(environment, *options); });
 }
 

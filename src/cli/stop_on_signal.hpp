@@ -28,20 +28,16 @@ class StopOnSignal {
     return signals;
   }
 
-  StopOnSignal(http::Server& server, std::string name) {
+  // With a `drain` limit, the server answers the requests it accepted (for at most
+  // that long) before it stops; without, it stops at once.
+  StopOnSignal(http::Server& server, std::string name, std::chrono::milliseconds drain = std::chrono::milliseconds(0)) {
     sigset_t signals = block_stop_signals();
-    thread_ = std::thread([this, &server, signals, name] {
+    thread_ = std::thread([this, &server, signals, name, drain] {
       int received = 0;
       sigwait(&signals, &received);
       if (finished_) return;
-      if (received == SIGINT) {
-        log::notice(name + ": interrupted, stopping");
-        server.stop();
-      } else {
-        // A supervisor (serve --watch, a process manager) asks politely: requests in flight finish.
-        log::notice(name + ": terminated, finishing the requests in flight");
-        server.drain(std::chrono::seconds(10));
-      }
+      log::notice(name + ": " + (received == SIGINT ? "interrupted" : "terminated") + ", stopping");
+      drain.count() > 0 ? server.stop_gracefully(drain) : server.stop();
     });
   }
   StopOnSignal(const StopOnSignal&) = delete;

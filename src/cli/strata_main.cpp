@@ -1,4 +1,5 @@
-// The `strata` tool: what needs no app code. `strata migrate --db URL --dir PATH ...`
+// The `strata` tool: what needs no app code. `strata migrate --db URL --dir PATH ...`,
+// `strata data-api`, `strata new NAME`.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -6,6 +7,7 @@
 #include "cli/data_api_command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/migrate_command.hpp"
+#include "cli/new_command.hpp"
 #include "cli/run_main.hpp"
 #include "strata/version.hpp"
 
@@ -26,6 +28,7 @@ int main(int argc, char** argv) {
         ->required();
     migrate->add_option("--dir", target->directory, "The migrations folder")->required();
     add_data_api_command(app, exit_code);
+    add_new_command(app, exit_code);
     return parse_and_run(app, argc, argv, exit_code);
   });
 }

@@ -4,6 +4,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -13,80 +14,83 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::uint32_t kEvents =
-    IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_ATTRIB;
+constexpr std::uint32_t kEvents = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE;
 
-// Editors' temporary files: vim's 4913 probe and swap files, emacs' locks, backups.
-bool noise(const std::string& name) {
-  return name.empty() || name == "4913" || name.back() == '~' || name.starts_with(".#") || name.ends_with(".swp") ||
-         name.ends_with(".swx") || (name.front() == '#' && name.back() == '#');
+bool is_skipped_folder(const fs::path& folder) {
+  std::string name = folder.filename().string();
+  std::error_code error;
+  return (!name.empty() && name[0] == '.') || fs::exists(folder / "CMakeCache.txt", error);
 }
 
 }  // namespace
 
-bool FileWatcher::watched_folder(const std::string& name) {
-  return !name.empty() && name.front() != '.' && !name.starts_with("build") && name != "CMakeFiles" &&
-         name != "node_modules";
+bool is_watched_file(const fs::path& path) {
+  static const std::set<std::string> kExtensions = {".cpp", ".cc", ".cxx", ".hpp", ".h", ".hh", ".json", ".sql", ".cmake"};
+  std::string name = path.filename().string();
+  if (name.empty() || name[0] == '.') return false;
+  return name == "CMakeLists.txt" || kExtensions.count(path.extension().string()) > 0;
 }
 
-FileWatcher::FileWatcher(const fs::path& root) : root_(fs::absolute(root)) {
-  fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (fd_ < 0) throw std::runtime_error(std::string("cannot watch files (inotify): ") + std::strerror(errno));
-  add_tree(root_);
+FileWatcher::FileWatcher(fs::path root) : root_(std::move(root)) {
+  descriptor_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (descriptor_ < 0) throw std::runtime_error(std::string("inotify: ") + std::strerror(errno));
+  watch_tree(root_);
 }
 
-FileWatcher::~FileWatcher() {
-  if (fd_ >= 0) ::close(fd_);
-}
+FileWatcher::~FileWatcher() { ::close(descriptor_); }
 
-void FileWatcher::add_tree(const fs::path& folder) {
-  int wd = ::inotify_add_watch(fd_, folder.c_str(), kEvents | IN_ONLYDIR);
-  if (wd < 0) {
-    if (errno == ENOSPC) throw std::runtime_error("too many folders to watch (raise fs.inotify.max_user_watches)");
-    return;  // vanished meanwhile
-  }
-  folders_[wd] = folder;
+void FileWatcher::watch_tree(const fs::path& folder) {
+  if (folder != root_ && is_skipped_folder(folder)) return;
+  int watch = inotify_add_watch(descriptor_, folder.c_str(), kEvents);
+  if (watch < 0) return;  // gone already, or not ours to read
+  folders_[watch] = folder;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(folder, error)) {
-    if (entry.is_directory(error) && watched_folder(entry.path().filename().string())) add_tree(entry.path());
+    if (entry.is_directory(error) && !entry.is_symlink(error)) watch_tree(entry.path());
   }
 }
 
-bool FileWatcher::read_events(std::chrono::milliseconds timeout, std::set<std::string>& changed) {
-  pollfd ready{fd_, POLLIN, 0};
-  int polled = ::poll(&ready, 1, static_cast<int>(timeout.count()));
-  if (polled <= 0) return false;
-  alignas(inotify_event) char buffer[16384];
+bool FileWatcher::read_events(std::set<std::string>& changed) {
+  alignas(inotify_event) std::array<char, 16384> buffer;
   bool any = false;
   for (;;) {
-    ssize_t got = ::read(fd_, buffer, sizeof buffer);
-    if (got <= 0) break;
-    for (char* at = buffer; at < buffer + got;) {
-      auto* event = reinterpret_cast<inotify_event*>(at);
-      at += sizeof(inotify_event) + event->len;
+    ssize_t length = ::read(descriptor_, buffer.data(), buffer.size());
+    if (length <= 0) return any;
+    any = true;
+    for (ssize_t offset = 0; offset < length;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(buffer.data() + offset);
+      offset += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
       auto folder = folders_.find(event->wd);
-      if (folder == folders_.end()) continue;
       if (event->mask & IN_IGNORED) {
-        folders_.erase(folder);
+        if (folder != folders_.end()) folders_.erase(folder);
         continue;
       }
-      std::string name = event->len ? event->name : "";
+      if (folder == folders_.end() || event->len == 0) continue;
+      fs::path path = folder->second / event->name;
       if (event->mask & IN_ISDIR) {
-        if (!watched_folder(name)) continue;
-        if (event->mask & (IN_CREATE | IN_MOVED_TO)) add_tree(folder->second / name);
+        // A new folder (functions/admin/): watch it, and count what it already holds.
+        if (event->mask & (IN_CREATE | IN_MOVED_TO)) {
+          watch_tree(path);
+          std::error_code error;
+          for (const auto& entry : fs::recursive_directory_iterator(path, error)) {
+            if (is_watched_file(entry.path())) changed.insert(entry.path().lexically_relative(root_).string());
+          }
+        }
+        continue;
       }
-      if (noise(name)) continue;
-      changed.insert((folder->second / name).lexically_relative(root_).string());
-      any = true;
+      if (is_watched_file(path)) changed.insert(path.lexically_relative(root_).string());
     }
   }
-  return any;
 }
 
-std::set<std::string> FileWatcher::wait(std::chrono::milliseconds timeout, std::chrono::milliseconds quiet) {
+std::set<std::string> FileWatcher::read_changes(std::chrono::milliseconds quiet) {
   std::set<std::string> changed;
-  if (!read_events(timeout, changed)) return changed;
-  while (read_events(quiet, changed)) {
+  read_events(changed);
+  for (;;) {
+    pollfd waiting{descriptor_, POLLIN, 0};
+    int ready = ::poll(&waiting, 1, static_cast<int>(quiet.count()));
+    if (ready <= 0) break;
+    read_events(changed);
   }
   return changed;
 }

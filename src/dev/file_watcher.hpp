@@ -1,11 +1,10 @@
 #pragma once
-// Notices changes under a folder (inotify, recursively): files written, created,
-// deleted or renamed. Folders that hold no sources are skipped (hidden ones,
-// build folders), so that a build never triggers itself.
+// Watches an app's folder tree for edits with inotify: sources, strata.json,
+// migrations, CMake files. Build folders (those holding CMakeCache.txt) and hidden
+// folders (.strata, .git) are left out, as are files of other kinds (editor swap files).
 #include <chrono>
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <set>
 #include <string>
 
@@ -13,28 +12,30 @@ namespace strata::dev {
 
 class FileWatcher {
  public:
-  // Throws std::runtime_error when inotify cannot be used.
-  explicit FileWatcher(const std::filesystem::path& root);
+  // Throws std::runtime_error when inotify is unavailable.
+  explicit FileWatcher(std::filesystem::path root);
   ~FileWatcher();
   FileWatcher(const FileWatcher&) = delete;
   FileWatcher& operator=(const FileWatcher&) = delete;
 
-  // Waits up to `timeout` for a change, then collects further changes until `quiet`
-  // passes without one (an editor's save is several events). Returns the changed
-  // paths relative to the root, or nothing when the timeout passed.
-  std::set<std::string> wait(std::chrono::milliseconds timeout, std::chrono::milliseconds quiet);
-
-  // Whether a folder (a name, not a path) is watched: not hidden, not a build folder.
-  static bool watched_folder(const std::string& name);
+  // For poll(2): readable when an event is waiting.
+  int descriptor() const { return descriptor_; }
+  // Reads the waiting events, then keeps reading until `quiet` passes without one
+  // (an editor's save is several events); returns the changed files that matter,
+  // relative to the root. Empty when none of them mattered.
+  std::set<std::string> read_changes(std::chrono::milliseconds quiet);
 
  private:
-  void add_tree(const std::filesystem::path& folder);
-  // Reads pending events into `changed`; false when none was pending within `timeout`.
-  bool read_events(std::chrono::milliseconds timeout, std::set<std::string>& changed);
+  void watch_tree(const std::filesystem::path& folder);
+  bool read_events(std::set<std::string>& changed);
 
   std::filesystem::path root_;
-  int fd_ = -1;
+  int descriptor_ = -1;
   std::map<int, std::filesystem::path> folders_;  // watch descriptor -> folder
 };
+
+// Whether an edit of `path` should rebuild the app: C++ sources and headers, JSON,
+// SQL and CMake files.
+bool is_watched_file(const std::filesystem::path& path);
 
 }  // namespace strata::dev

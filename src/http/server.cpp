@@ -3,13 +3,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 
 #include <sys/socket.h>
 
 #include <atomic>
-#include <list>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -37,11 +36,11 @@ Response json_error(unsigned status, std::string_view message, unsigned version,
 }
 
 struct Server::State {
-  // First, so that they outlive the event loops: a connection destroyed with its
-  // loop unregisters itself here.
+  // First, so that they outlive the event loops: a connection destroyed with its loop
+  // counts itself out here.
   std::atomic<std::size_t> connections{0};
-  std::mutex sessions_mutex;
-  std::list<Session*> sessions;  // every live connection, so that a drain can close the idle ones
+  // Connections owed an answer: accepted and not yet answered, or reading a request.
+  std::atomic<std::size_t> busy{0};
   ServerOptions options;
   Handler handler;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
@@ -60,26 +59,11 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, asio::io_context& context, Server::State& state)
       : stream_(std::move(socket)), context_(context), state_(state) {
     ++state_.connections;
-    std::lock_guard lock(state_.sessions_mutex);
-    registration_ = state_.sessions.insert(state_.sessions.end(), this);
+    set_busy(true);
   }
   ~Session() {
-    {
-      std::lock_guard lock(state_.sessions_mutex);
-      state_.sessions.erase(registration_);
-    }
+    set_busy(false);
     --state_.connections;
-  }
-
-  // During a drain: a connection waiting for a next request that has not begun is closed.
-  void close_if_idle() {
-    auto self = shared_from_this();
-    asio::post(stream_.get_executor(), [self] {
-      if (self->waiting_for_header_ && self->parser_ && !self->parser_->got_some()) {
-        beast::error_code ignored;
-        self->stream_.socket().cancel(ignored);
-      }
-    });
   }
 
   void start(bool over_limit) {
@@ -103,6 +87,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (state_.stopped || state_.draining) response_.keep_alive(false);
     stream_.expires_after(state_.options.read_timeout);
     bhttp::async_write(stream_, response_, [self](beast::error_code error, std::size_t) {
+      self->set_busy(false);
       if (error) return self->close();
       if (!self->response_.keep_alive()) return self->close();
       self->read_header();
@@ -131,16 +116,15 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(state_.options.header_limit));
     parser_->body_limit(state_.options.body_limit);
     stream_.expires_after(state_.options.read_timeout);
-    waiting_for_header_ = true;
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code error, std::size_t) {
-                               self->waiting_for_header_ = false;
                                self->on_header(error);
                              });
   }
 
   void on_header(beast::error_code error) {
     if (error) return on_read_error(error);
+    set_busy(true);
     auto& request = parser_->get();
     auto length = parser_->content_length();
     if (length && *length > state_.options.body_limit) {
@@ -213,14 +197,19 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  void set_busy(bool busy) {
+    if (busy == busy_) return;
+    busy_ = busy;
+    busy ? ++state_.busy : --state_.busy;
+  }
+
   beast::tcp_stream stream_;
   asio::io_context& context_;
   Server::State& state_;
+  bool busy_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Response response_;
-  bool waiting_for_header_ = false;
-  std::list<Session*>::iterator registration_;
 };
 
 void Reply::operator()(Response&& response) const { session_->respond(std::move(response)); }
@@ -242,7 +231,7 @@ unsigned Server::current_thread_index() { return this_thread_index; }
 void Server::listen() {
   beast::error_code error;
   auto address = asio::ip::make_address(state_->options.host, error);
-  if (error && state_->options.listen_fd < 0) {
+  if (error) {
     // A name such as localhost: take its first address.
     tcp::resolver resolver(state_->accept_context);
     auto results = resolver.resolve(state_->options.host, std::to_string(state_->options.port), error);
@@ -259,7 +248,7 @@ void Server::listen() {
     socklen_t length = sizeof bound;
     ::getsockname(state_->options.listen_fd, reinterpret_cast<sockaddr*>(&bound), &length);
     acceptor.assign(bound.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), state_->options.listen_fd, error);
-    if (error) throw std::runtime_error("cannot use the inherited listening socket: " + error.message());
+    if (error) throw std::runtime_error("cannot accept on the socket handed over: " + error.message());
     return;
   }
   acceptor.open(endpoint.protocol(), error);
@@ -310,35 +299,40 @@ void Server::run(const std::function<void(unsigned)>& on_thread_start) {
   for (auto& thread : threads) thread.join();
 }
 
-void Server::stop() {
-  state_->stopped = true;
-  asio::post(state_->accept_context, [this] {
-    beast::error_code ignored;
-    if (state_->acceptor) state_->acceptor->close(ignored);
-    state_->accept_context.stop();
+namespace {
+
+// Polls until no connection is owed an answer (or the deadline passes), then stops.
+void stop_when_answered(Server& server, Server::State& state, std::shared_ptr<asio::steady_timer> timer,
+                        std::chrono::steady_clock::time_point deadline) {
+  if (state.busy.load() == 0 || std::chrono::steady_clock::now() >= deadline) return server.stop();
+  timer->expires_after(std::chrono::milliseconds(5));
+  timer->async_wait([&server, &state, timer, deadline](beast::error_code) {
+    stop_when_answered(server, state, timer, deadline);
   });
-  // Directly too: after a drain the accepting loop has already returned.
-  for (auto& context : state_->contexts) context->stop();
 }
 
-void Server::drain(std::chrono::milliseconds limit) {
-  state_->draining = true;
+}  // namespace
+
+void Server::stop_gracefully(std::chrono::milliseconds limit) {
+  asio::post(state_->accept_context, [this, limit] {
+    state_->draining = true;
+    beast::error_code ignored;
+    // Closes this process's descriptor only: a socket shared with another process
+    // (serve --watch) stays open and queues connections for it.
+    if (state_->acceptor) state_->acceptor->close(ignored);
+    stop_when_answered(*this, *state_, std::make_shared<asio::steady_timer>(state_->accept_context),
+                       std::chrono::steady_clock::now() + limit);
+  });
+}
+
+void Server::stop() {
   asio::post(state_->accept_context, [this] {
+    state_->stopped = true;
     beast::error_code ignored;
     if (state_->acceptor) state_->acceptor->close(ignored);
+    for (auto& context : state_->contexts) context->stop();
+    state_->accept_context.stop();
   });
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (state_->connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
-    {
-      std::lock_guard lock(state_->sessions_mutex);
-      for (Session* session : state_->sessions) {
-        // A session whose last owner is gone is being destroyed: skip it.
-        if (auto alive = session->weak_from_this().lock()) alive->close_if_idle();
-      }
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  stop();
 }
 
 }  // namespace strata::http

@@ -25,8 +25,8 @@ struct ServerOptions {
   // idle; a slower client (or an idle keep-alive connection) is closed.
   std::chrono::milliseconds read_timeout{15000};
   std::size_t max_connections = 4096;
-  // A socket already bound and listening (inherited from `serve --watch`), used
-  // instead of binding host:port; -1 for none.
+  // An already listening socket to accept on instead of binding host:port (serve
+  // --watch hands its socket to each new build of the app); -1 binds.
   int listen_fd = -1;
   // Called for the answers the server makes itself (400, 413, 431, 503), with the
   // request's header when it was read (else nullptr), so that the owner can add
@@ -68,10 +68,9 @@ class Server {
   void run(const std::function<void(unsigned)>& on_thread_start = {});
   // Thread-safe, and safe from a signal handler's posted callback.
   void stop();
-  // Stops accepting, lets the requests in flight finish (their connections then
-  // close), closes idle keep-alive connections, and stops once none is left or
-  // `limit` has passed. Blocks; call from a thread other than the event loops.
-  void drain(std::chrono::milliseconds limit);
+  // Stops accepting (the listening socket stays open for whoever shares it), lets
+  // every request already accepted get its answer (for at most `limit`), then stops.
+  void stop_gracefully(std::chrono::milliseconds limit);
 
   // The index of the event loop running the calling thread, or 0 outside one.
   static unsigned current_thread_index();

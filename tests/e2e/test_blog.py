@@ -671,7 +671,7 @@ class RestartTest(ServerTestCase, unittest.TestCase):
         status, _, _ = first.json_request("POST", "/posts/%d/comments" % created[0]["id"], {"comment_text": "c"})
         self.assertEqual(status, 201)
         first.stop()
-        self.assertIn("serve: terminated, finishing the requests in flight", first.log())
+        self.assertIn("serve: terminated, stopping", first.log())
 
         second = self.start_blog(database)
         log = second.log()
