@@ -13,7 +13,7 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # strata_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "g++ (>= 4:12), cmake (>= 3.25), make, pkg-config, libssl-dev, libsqlite3-dev, libmariadb-dev, \
+    "g++ (>= 4:12), cmake (>= 3.25), make, pkg-config, libssl-dev, libsqlite3-dev, libmariadb-dev, libzip-dev, \
 libboost-dev (>= 1.74) | libboost1.74-dev, rapidjson-dev, libcli11-dev, libgtest-dev")
 set(CPACK_GENERATOR DEB)
 include(CPack)

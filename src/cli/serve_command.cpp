@@ -138,9 +138,6 @@ void add_serve_command(CLI::App& app, AppEnvironment& environment, int& exit_cod
   command->add_flag("--lambda", options->lambda,
                     "Run each function as warm processes of this binary behind a local Lambda Runtime API, and "
                     "answer the Lambda Invoke API on the same port");
-  command->add_flag("--watch", options->watch,
-                    "Rebuild the app (in the CMake build folder this binary is in) when its files change, and swap "
-                    "the new binary in on the same socket: requests in flight finish, new ones wait for it");
   command->add_flag("--quiet", options->quiet, "No access log and no info lines (warnings and errors still print)");
   command->add_flag("--watch", options->watch,
                     "Rebuild the app on every edit of its sources, strata.json, migrations or CMake files (in the "

@@ -437,7 +437,7 @@ class DebianPackageTest(unittest.TestCase):
             self.assertIn("Package: strata", fields)
             self.assertIn("Version: " + project_version(), fields)
             depends = re.search(r"Depends: (.*)", fields).group(1)
-            for package in ("g++", "cmake", "make", "pkg-config", "libssl-dev", "libsqlite3-dev", "libmariadb-dev",
+            for package in ("g++", "cmake", "make", "pkg-config", "libssl-dev", "libsqlite3-dev", "libmariadb-dev", "libzip-dev",
                             "libboost-dev", "rapidjson-dev", "libcli11-dev", "libgtest-dev"):
                 self.assertRegex(depends, r"(^|[ ,|])%s( |,|$)" % re.escape(package))
             # The package's tree works where it lands: unpacked, its tool runs and finds its schema.
