@@ -1,6 +1,7 @@
 #include "cli/package_command.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -8,6 +9,7 @@
 #include "cli/synth_command.hpp"
 #include "core/log.hpp"
 #include "core/subprocess.hpp"
+#include "deploy/api_authorizers.hpp"
 #include "deploy/cloudformation_template.hpp"
 #include "deploy/lambda_package.hpp"
 
@@ -57,8 +59,15 @@ std::vector<std::string> aws(const DeployOptions& options, std::vector<std::stri
   return command;
 }
 
-void run_step(const std::vector<std::string>& command, bool dry_run) {
-  std::cout << "$ " << shell_quoted(command) << std::endl;
+// Prints the command (secrets shown as ***), then runs it unless `dry_run`.
+void run_step(const std::vector<std::string>& command, bool dry_run, const std::vector<std::string>& secrets = {}) {
+  std::vector<std::string> shown = command;
+  for (auto& argument : shown) {
+    for (const auto& secret : secrets) {
+      for (std::size_t at; !secret.empty() && (at = argument.find(secret)) != std::string::npos;) argument.replace(at, secret.size(), "***");
+    }
+  }
+  std::cout << "$ " << shell_quoted(shown) << std::endl;
   if (dry_run) return;
   ProcessResult result;
   try {
@@ -67,7 +76,7 @@ void run_step(const std::vector<std::string>& command, bool dry_run) {
     throw std::runtime_error("deploy: cannot run the AWS CLI (`aws`): install it (Debian: apt-get install awscli)");
   }
   if (result.exit_code != 0) {
-    throw std::runtime_error("deploy: `" + shell_quoted(command) + "` failed with exit code " +
+    throw std::runtime_error("deploy: `" + shell_quoted(shown) + "` failed with exit code " +
                              std::to_string(result.exit_code));
   }
 }
@@ -92,11 +101,22 @@ int deploy_app(const AppEnvironment& environment, const DeployOptions& options) 
       "cloudformation", "deploy", "--template-file", template_file.string(), "--stack-name", stack,
       "--capabilities", "CAPABILITY_IAM", "--no-fail-on-empty-changeset", "--parameter-overrides",
       std::string(deploy::kCodeBucketParameter) + "=" + options.bucket, std::string(deploy::kCodeKeyParameter) + "=" + key};
+  // HS256 authorizers' secrets, from the variables strata.json names, as it is locally.
+  std::vector<std::string> secrets;
+  for (const AuthorizerConfig* authorizer : deploy::deployed_hs256_authorizers(project)) {
+    const char* secret = std::getenv(authorizer->secret_env.c_str());
+    if (!secret || !*secret) {
+      throw std::runtime_error("deploy: auth." + authorizer->name + " signs with the secret in $" + authorizer->secret_env +
+                               ", which is not set: set it to the secret the deployed authorizer should check");
+    }
+    secrets.emplace_back(secret);
+    deploy_arguments.push_back(deploy::secret_parameter(authorizer->name) + "=" + secret);
+  }
   if (template_text.size() > kInlineTemplateLimit) {
     // The CLI uploads the template itself (to AWS's S3 endpoint, whatever --endpoint-url says).
     deploy_arguments.insert(deploy_arguments.end(), {"--s3-bucket", options.bucket, "--s3-prefix", project.name + "/templates"});
   }
-  run_step(aws(options, deploy_arguments), options.dry_run);
+  run_step(aws(options, deploy_arguments), options.dry_run, secrets);
   run_step(aws(options, {"cloudformation", "describe-stacks", "--stack-name", stack, "--query", "Stacks[0].Outputs",
                          "--output", "table"}),
            options.dry_run);

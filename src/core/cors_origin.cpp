@@ -27,6 +27,14 @@ std::string cors_variable(const CorsSettings& settings) {
   writer.EndArray();
   writer.Key("allowCredentials");
   writer.Bool(settings.allow_credentials);
+  if (!settings.expose_headers.empty()) {
+    writer.Key("exposeHeaders");
+    writer.StartArray();
+    for (const auto& header : settings.expose_headers) {
+      writer.String(header.data(), static_cast<rapidjson::SizeType>(header.size()));
+    }
+    writer.EndArray();
+  }
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -42,6 +50,12 @@ std::optional<CorsSettings> parse_cors_variable(std::string_view text) {
   for (const auto& origin : origins->value.GetArray()) {
     if (!origin.IsString()) return std::nullopt;
     settings.origins.emplace_back(origin.GetString(), origin.GetStringLength());
+  }
+  auto expose = document.FindMember("exposeHeaders");
+  if (expose != document.MemberEnd() && expose->value.IsArray()) {
+    for (const auto& header : expose->value.GetArray()) {
+      if (header.IsString()) settings.expose_headers.emplace_back(header.GetString(), header.GetStringLength());
+    }
   }
   auto credentials = document.FindMember("allowCredentials");
   settings.allow_credentials = credentials != document.MemberEnd() && credentials->value.IsBool() && credentials->value.GetBool();

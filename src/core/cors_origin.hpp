@@ -15,7 +15,7 @@ namespace strata {
 std::string_view allowed_cors_origin(const CorsSettings& settings, std::string_view origin);
 
 // The settings as the STRATA_CORS variable of a deployed function carries them
-// ({"origins": [...], "allowCredentials": bool}), and back; nullopt for text that is not such JSON.
+// ({"origins": [...], "allowCredentials": bool, "exposeHeaders": [...]}), and back; nullopt for text that is not such JSON.
 std::string cors_variable(const CorsSettings& settings);
 std::optional<CorsSettings> parse_cors_variable(std::string_view text);
 

@@ -4,32 +4,19 @@
 #include <stdexcept>
 
 #include "core/cors_origin.hpp"
+#include "deploy/http_api_template.hpp"
+#include "deploy/lambda_function_template.hpp"
 #include "deploy/rest_api_template.hpp"
 #include "deploy/template_builder.hpp"
 
 namespace strata::deploy {
 namespace {
 
-constexpr const char* kCluster = "DatabaseCluster";
+constexpr const char* kCluster = kClusterId;
 constexpr const char* kInstance = "DatabaseInstance";
 // Long enough for a large migration, short of Lambda's 15-minute limit; the custom
 // resource's ServiceTimeout leaves CloudFormation a little more than this.
 constexpr int kMigrateTimeoutSeconds = 600;
-
-JsonTree cluster_arn() { return cfn_get_att(kCluster, "DBClusterArn"); }
-JsonTree secret_arn() { return cfn_get_att(kCluster, "MasterUserSecret.SecretArn"); }
-
-JsonTree string_array(std::initializer_list<const char*> items) {
-  JsonTree list = JsonTree::array();
-  for (const char* item : items) list.push(item);
-  return list;
-}
-
-// What CloudFormation does with a stateful resource's data when the stack drops or replaces it.
-void set_policies(JsonTree& resource, const char* policy) {
-  resource.set("DeletionPolicy", policy);
-  resource.set("UpdateReplacePolicy", policy);
-}
 
 void add_network(TemplateBuilder& builder) {
   builder.add_resource("Vpc", "AWS::EC2::VPC",
@@ -84,56 +71,6 @@ void add_database(TemplateBuilder& builder, const DatabaseSettings& database) {
                "Delete");
 }
 
-// A function's role: the Data API on this cluster, its secret, and its own log group.
-void add_function_role(TemplateBuilder& builder, const std::string& id) {
-  JsonTree assume = JsonTree::object(
-      {{"Version", "2012-10-17"},
-       {"Statement", JsonTree::array({JsonTree::object({{"Effect", "Allow"},
-                                                        {"Principal", JsonTree::object({{"Service", "lambda.amazonaws.com"}})},
-                                                        {"Action", "sts:AssumeRole"}})})}});
-  JsonTree statements = JsonTree::array(
-      {JsonTree::object({{"Effect", "Allow"},
-                         {"Action", string_array({"rds-data:ExecuteStatement", "rds-data:BatchExecuteStatement",
-                                                  "rds-data:BeginTransaction", "rds-data:CommitTransaction",
-                                                  "rds-data:RollbackTransaction"})},
-                         {"Resource", cluster_arn()}}),
-       JsonTree::object({{"Effect", "Allow"}, {"Action", "secretsmanager:GetSecretValue"}, {"Resource", secret_arn()}}),
-       JsonTree::object({{"Effect", "Allow"},
-                         {"Action", string_array({"logs:CreateLogStream", "logs:PutLogEvents"})},
-                         {"Resource", cfn_get_att(id + "LogGroup", "Arn")}})});
-  builder.add_resource(
-      id + "Role", "AWS::IAM::Role",
-      JsonTree::object({{"AssumeRolePolicyDocument", std::move(assume)},
-                        {"Policies", JsonTree::array({JsonTree::object(
-                                         {{"PolicyName", "data-api-and-logs"},
-                                          {"PolicyDocument", JsonTree::object({{"Version", "2012-10-17"},
-                                                                               {"Statement", std::move(statements)}})}})})}}));
-}
-
-void add_lambda_function(TemplateBuilder& builder, const Project& project, const SynthOptions& options,
-                         const std::string& id, const std::string& handler, int timeout, int memory, bool serves_api) {
-  // A function's logs outlive its stack, for the post-mortem of a failed deploy.
-  set_policies(builder.add_resource(id + "LogGroup", "AWS::Logs::LogGroup", JsonTree::object({{"RetentionInDays", 30}})),
-               "Retain");
-  add_function_role(builder, id);
-  JsonTree variables = JsonTree::object({{"DB_CLUSTER_ARN", cluster_arn()},
-                                         {"DB_SECRET_ARN", secret_arn()},
-                                         {"DB_NAME", project.database.name}});
-  if (serves_api) variables.set("STRATA_CORS", cors_variable(project.cors));
-  builder.add_resource(
-      id, "AWS::Lambda::Function",
-      JsonTree::object({{"Description", cfn_sub("${AWS::StackName}: " + handler)},
-                        {"Runtime", "provided.al2023"},
-                        {"Handler", handler},
-                        {"Architectures", JsonTree::array({options.architecture})},
-                        {"MemorySize", memory},
-                        {"Timeout", timeout},
-                        {"Role", cfn_get_att(id + "Role", "Arn")},
-                        {"Code", JsonTree::object({{"S3Bucket", cfn_ref(kCodeBucketParameter)}, {"S3Key", cfn_ref(kCodeKeyParameter)}})},
-                        {"Environment", JsonTree::object({{"Variables", std::move(variables)}})},
-                        {"LoggingConfig", JsonTree::object({{"LogGroup", cfn_ref(id + "LogGroup")}})}}));
-}
-
 // The functions the routes name, in the order they first appear, each with its logical id.
 std::vector<FunctionResource> function_resources(const Project& project) {
   std::vector<FunctionResource> functions;
@@ -171,14 +108,16 @@ JsonTree synthesize_template(const Project& project, const SynthOptions& options
   std::vector<FunctionResource> functions = function_resources(project);
   for (const auto& function : functions) {
     FunctionConfig config = function_config(project, function.name);
-    add_lambda_function(builder, project, options, function.logical_id, function.name, config.timeout_seconds,
-                        config.memory_mb, true);
+    LambdaSpec spec{function.logical_id, function.name, config.timeout_seconds, config.memory_mb, true, {}};
+    // A REST API's proxy adds no CORS headers: the runtime does, from these settings.
+    if (project.api == ApiType::kRest) spec.environment.emplace_back("STRATA_CORS", cors_variable(project.cors));
+    add_lambda_function(builder, project, options, spec);
   }
 
   // The migrations: a Lambda outside the VPC (the Data API needs none) behind a
   // custom resource whose ScriptsHash changes with any script, so every deploy that
   // adds or edits one sends an Update and the migrations run.
-  add_lambda_function(builder, project, options, "MigrateFunction", kMigrateHandler, kMigrateTimeoutSeconds, 256, false);
+  add_lambda_function(builder, project, options, LambdaSpec{"MigrateFunction", kMigrateHandler, kMigrateTimeoutSeconds, 256, true, {}});
   builder.add_resource("Migrations", "Custom::StrataMigrations",
                        JsonTree::object({{"ServiceToken", cfn_get_att("MigrateFunction", "Arn")},
                                          {"ServiceTimeout", kMigrateTimeoutSeconds + 60},
@@ -186,7 +125,11 @@ JsonTree synthesize_template(const Project& project, const SynthOptions& options
                                          {"DatabaseName", project.database.name}}),
                        {kInstance});
 
-  add_rest_api(builder, project, functions, options.stage);
+  if (project.api == ApiType::kHttp) {
+    add_http_api(builder, project, functions);
+  } else {
+    add_rest_api(builder, project, functions, options);
+  }
 
   builder.add_output("ClusterArn", "The Aurora cluster, for the Data API's resourceArn", cluster_arn());
   builder.add_output("SecretArn", "The master user's secret, for the Data API's secretArn", secret_arn());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "deploy/api_authorizers.hpp"
 #include "deploy/api_routes.hpp"
 
 namespace strata::deploy {
@@ -28,6 +29,8 @@ JsonTree cors_configuration(const Project& project) {
                                              {"AllowMethods", string_list(cors.methods)},
                                              {"MaxAge", cors.max_age_seconds}});
   if (cors.allow_credentials) configuration.set("AllowCredentials", true);
+  // A function's own CORS headers are dropped by an HTTP API: what scripts may read is declared here.
+  if (!cors.expose_headers.empty()) configuration.set("ExposeHeaders", string_list(cors.expose_headers));
   return configuration;
 }
 
@@ -51,6 +54,7 @@ void add_http_api(TemplateBuilder& builder, const Project& project, const std::v
     }
     throw std::logic_error("no function resource for " + name);
   };
+  MethodGuards guards = add_http_authorizers(builder, project, kApi);
   std::set<std::string> ids;
   for (const auto& route : project.routes) {
     for (const auto& method : route.methods) {
@@ -58,10 +62,13 @@ void add_http_api(TemplateBuilder& builder, const Project& project, const std::v
       std::string base = "Route" + (route.path == "/" ? std::string("Root") : pascal_case(route.path)) + method_id(method.method);
       std::string id = base;
       for (int n = 2; !ids.insert(id).second; ++n) id = base + std::to_string(n);
-      builder.add_resource(id, "AWS::ApiGatewayV2::Route",
-                           JsonTree::object({{"ApiId", cfn_ref(kApi)},
-                                             {"RouteKey", method.method + " " + route.path},
-                                             {"Target", cfn_sub("integrations/${" + function + "Integration}")}}));
+      JsonTree properties = JsonTree::object({{"ApiId", cfn_ref(kApi)},
+                                              {"RouteKey", method.method + " " + route.path},
+                                              {"Target", cfn_sub("integrations/${" + function + "Integration}")}});
+      if (!method.authorizer.empty()) {
+        for (const auto& [name, value] : guards.at(method.authorizer)) properties.set(name, value);
+      }
+      builder.add_resource(id, "AWS::ApiGatewayV2::Route", std::move(properties));
       add_invoke_permission(builder, id + "Permission", function, kApi, method.method, route.path);
     }
   }

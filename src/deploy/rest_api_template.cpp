@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/sha256.hpp"
+#include "deploy/api_authorizers.hpp"
 #include "deploy/api_routes.hpp"
 
 namespace strata::deploy {
@@ -121,12 +122,32 @@ JsonTree cors_preflight_method(const CorsSettings& cors, JsonTree resource_id, c
        {"MethodResponses", JsonTree::array({JsonTree::object({{"StatusCode", "204"}, {"ResponseParameters", std::move(declared)}})})}});
 }
 
+// API Gateway's own answers (401, 403, 429, 5xx) get no CORS headers unless told: a
+// browser would then see a CORS failure instead of the refusal. The local gateway adds them.
+void add_cors_gateway_responses(TemplateBuilder& builder, const CorsSettings& cors) {
+  bool any_origin = std::find(cors.origins.begin(), cors.origins.end(), "*") != cors.origins.end();
+  // One origin is named; several (or any, with credentials) echo the request's Origin.
+  std::string origin = any_origin && !cors.allow_credentials ? "'*'"
+                       : cors.origins.size() == 1 && !any_origin ? quoted(cors.origins.front())
+                                                                 : "method.request.header.Origin";
+  for (const char* type : {"DEFAULT_4XX", "DEFAULT_5XX"}) {
+    JsonTree parameters = JsonTree::object({{"gatewayresponse.header.Access-Control-Allow-Origin", origin}});
+    if (cors.allow_credentials) parameters.set("gatewayresponse.header.Access-Control-Allow-Credentials", "'true'");
+    builder.add_resource(std::string("ApiResponse") + (type[8] == '4' ? "4xx" : "5xx"), "AWS::ApiGateway::GatewayResponse",
+                         JsonTree::object({{"RestApiId", cfn_ref(kApi)},
+                                           {"ResponseType", type},
+                                           {"ResponseParameters", std::move(parameters)}}));
+  }
+}
+
 // What makes a new deployment necessary: the deployment's logical id carries a hash
 // of it, so a changed API is redeployed and an unchanged one is left alone.
 std::string api_fingerprint(const Project& project) {
   std::string text;
   for (const auto& route : project.routes) {
-    for (const auto& method : route.methods) text += method.method + " " + route.path + " " + method.function + "\n";
+    for (const auto& method : route.methods) {
+      text += method.method + " " + route.path + " " + method.function + " " + method.authorizer + "\n";
+    }
   }
   const CorsSettings& cors = project.cors;
   text += "cors " + join(cors.origins) + ";" + join(cors.headers) + ";" + join(cors.methods) + ";" +
@@ -137,7 +158,8 @@ std::string api_fingerprint(const Project& project) {
 }  // namespace
 
 void add_rest_api(TemplateBuilder& builder, const Project& project, const std::vector<FunctionResource>& functions,
-                  const std::string& stage) {
+                  const SynthOptions& options) {
+  const std::string& stage = options.stage;
   builder.add_resource(kApi, "AWS::ApiGateway::RestApi",
                        JsonTree::object({{"Name", cfn_sub("${AWS::StackName}-" + project.name)},
                                          {"EndpointConfiguration", JsonTree::object({{"Types", JsonTree::array({"REGIONAL"})}})}}));
@@ -148,6 +170,8 @@ void add_rest_api(TemplateBuilder& builder, const Project& project, const std::v
     throw std::logic_error("no function resource for " + name);
   };
 
+  MethodGuards guards = add_rest_authorizers(builder, project, options, kApi, "ApiStage");
+  add_cors_gateway_responses(builder, project.cors);
   ResourceTree tree(builder);
   std::vector<std::string> methods;
   std::set<std::string> permissions;
@@ -158,18 +182,19 @@ void add_rest_api(TemplateBuilder& builder, const Project& project, const std::v
     for (const auto& method : route.methods) {
       std::string function = function_id(method.function);
       std::string id = owner + method_id(method.method);
-      builder.add_resource(
-          id, "AWS::ApiGateway::Method",
-          JsonTree::object(
-              {{"RestApiId", cfn_ref(kApi)},
-               {"ResourceId", tree.resource_id(route.path)},
-               {"HttpMethod", method.method},
-               {"AuthorizationType", "NONE"},
-               {"Integration",
-                JsonTree::object({{"Type", "AWS_PROXY"},
-                                  {"IntegrationHttpMethod", "POST"},
-                                  {"Uri", cfn_sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/"
-                                              "functions/${" + function + ".Arn}/invocations")}})}}));
+      JsonTree properties = JsonTree::object({{"RestApiId", cfn_ref(kApi)},
+                                              {"ResourceId", tree.resource_id(route.path)},
+                                              {"HttpMethod", method.method},
+                                              {"AuthorizationType", "NONE"}});
+      if (!method.authorizer.empty()) {
+        for (const auto& [name, value] : guards.at(method.authorizer)) properties.set(name, value);
+      }
+      properties.set("Integration",
+                     JsonTree::object({{"Type", "AWS_PROXY"},
+                                       {"IntegrationHttpMethod", "POST"},
+                                       {"Uri", cfn_sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/"
+                                                       "functions/${" + function + ".Arn}/invocations")}}));
+      builder.add_resource(id, "AWS::ApiGateway::Method", std::move(properties));
       methods.push_back(id);
       route_methods.push_back(method.method == "ANY" ? "*" : method.method);
       has_options = has_options || method.method == "OPTIONS";

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/project.hpp"
+#include "deploy/cloudformation_template.hpp"
 #include "deploy/template_builder.hpp"
 
 namespace strata::deploy {
@@ -18,6 +19,6 @@ struct FunctionResource {
 
 // Adds the API; `functions` holds every function the routes name. Outputs the API's URL as ApiUrl.
 void add_rest_api(TemplateBuilder& builder, const Project& project, const std::vector<FunctionResource>& functions,
-                  const std::string& stage);
+                  const SynthOptions& options);
 
 }  // namespace strata::deploy

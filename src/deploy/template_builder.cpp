@@ -52,8 +52,10 @@ JsonTree& TemplateBuilder::add_resource(const std::string& logical_id, std::stri
 
 bool TemplateBuilder::has_resource(std::string_view logical_id) const { return resources_.find(logical_id); }
 
-void TemplateBuilder::add_parameter(const std::string& name, std::string_view description) {
-  parameters_.set(name, JsonTree::object({{"Type", "String"}, {"Description", description}}));
+void TemplateBuilder::add_parameter(const std::string& name, std::string_view description, bool secret) {
+  JsonTree parameter = JsonTree::object({{"Type", "String"}, {"Description", description}});
+  if (secret) parameter.set("NoEcho", true);
+  parameters_.set(name, std::move(parameter));
 }
 
 void TemplateBuilder::add_output(const std::string& name, std::string_view description, JsonTree value) {

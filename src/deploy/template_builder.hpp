@@ -26,7 +26,8 @@ class TemplateBuilder {
   JsonTree& add_resource(const std::string& logical_id, std::string_view type, JsonTree properties,
                          std::vector<std::string> depends_on = {});
   bool has_resource(std::string_view logical_id) const;
-  void add_parameter(const std::string& name, std::string_view description);
+  // A String parameter; `secret` hides its value in the console and in describe calls.
+  void add_parameter(const std::string& name, std::string_view description, bool secret = false);
   void add_output(const std::string& name, std::string_view description, JsonTree value);
 
   JsonTree document() const;

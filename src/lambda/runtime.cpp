@@ -116,6 +116,11 @@ void add_cors_headers(Response& response, const CorsSettings& cors, std::string_
   response.headers.add("Access-Control-Allow-Origin", std::string(allowed));
   if (allowed != "*") response.headers.add("Vary", "Origin");
   if (cors.allow_credentials) response.headers.add("Access-Control-Allow-Credentials", "true");
+  if (!cors.expose_headers.empty()) {
+    std::string exposed;
+    for (const auto& header : cors.expose_headers) exposed += (exposed.empty() ? "" : ",") + header;
+    response.headers.add("Access-Control-Expose-Headers", exposed);
+  }
 }
 
 void init_error(RuntimeApi& api, const std::string& message, const char* type) {

@@ -67,6 +67,28 @@ def api_methods(template):
     return methods
 
 
+def api_method_resources(template):
+    """{(HTTP method, path): the AWS::ApiGateway::Method resource}."""
+    resources = resources_of_type(template, "AWS::ApiGateway::Resource")
+
+    def path_of(resource_id):
+        if resource_id == {"Fn::GetAtt": ["Api", "RootResourceId"]}:
+            return ""
+        properties = resources[resource_id["Ref"]]["Properties"]
+        return path_of(properties["ParentId"]) + "/" + properties["PathPart"]
+
+    return {(m["Properties"]["HttpMethod"], path_of(m["Properties"]["ResourceId"]) or "/"): m
+            for m in resources_of_type(template, "AWS::ApiGateway::Method").values()}
+
+
+def protected_routes(app_dir, kind=None):
+    """{(METHOD, /path)} of the routes strata.json guards with an authorizer (of `kind`, when given)."""
+    with open(os.path.join(app_dir, "strata.json")) as source:
+        project = json.load(source)
+    return {(item["method"].upper(), "/" + path.strip("/")) for path, items in project["routes"].items() for item in items
+            if "auth" in item and (kind is None or project["auth"][item["auth"]]["type"] == kind)}
+
+
 def project_routes(app_dir):
     with open(os.path.join(app_dir, "strata.json")) as source:
         project = json.load(source)
@@ -104,7 +126,28 @@ class SynthTest(unittest.TestCase):
         functions = resources_of_type(template, "AWS::Lambda::Function")
         handlers = {f["Properties"]["Handler"]: f["Properties"] for f in functions.values()}
         self.assertEqual(set(handlers), {"get_posts", "create_post", "get_post", "update_post", "delete_post",
-                                         "get_comments", "create_comment", "__migrate"})
+                                         "get_comments", "create_comment", "__migrate", "__authorize"})
+        # The writers' JWT authorizer: a Lambda TOKEN authorizer running __authorize with strata.json's
+        # issuer and audience, its HS256 secret a NoEcho parameter that deploy fills from $BLOG_JWT_SECRET.
+        authorizer = handlers.pop("__authorize")
+        variables = authorizer["Environment"]["Variables"]
+        self.assertEqual((variables["STRATA_AUTH_ISSUER"], variables["STRATA_AUTH_AUDIENCE"]),
+                         ("https://blog.example.com", "blog"))
+        self.assertEqual(variables["STRATA_AUTH_SECRET"], {"Ref": "WritersAuthSecret"})
+        self.assertTrue(template["Parameters"]["WritersAuthSecret"]["NoEcho"])
+        self.assertNotIn("DB_CLUSTER_ARN", variables)
+        guarded = {(m["Properties"]["HttpMethod"], path)
+                   for (method, path), m in api_method_resources(template).items()
+                   if m["Properties"]["AuthorizationType"] == "CUSTOM"}
+        self.assertEqual(guarded, protected_routes(BLOG_APP_DIR))
+        for (method, path), resource in api_method_resources(template).items():
+            if (method, path) in guarded:
+                self.assertEqual(resource["Properties"]["AuthorizerId"], {"Ref": "WritersAuthorizer"})
+        self.assertEqual(resources_of_type(template, "AWS::ApiGateway::Authorizer")["WritersAuthorizer"]["Properties"]["Type"],
+                         "TOKEN")
+        # API Gateway's own 401/403 carry CORS headers, as the local gateway's do.
+        responses = resources_of_type(template, "AWS::ApiGateway::GatewayResponse")
+        self.assertEqual({r["Properties"]["ResponseType"] for r in responses.values()}, {"DEFAULT_4XX", "DEFAULT_5XX"})
         for properties in handlers.values():
             self.assertEqual(properties["Runtime"], "provided.al2023")
             expected = {"DB_CLUSTER_ARN", "DB_SECRET_ARN", "DB_NAME"}
@@ -131,8 +174,10 @@ class SynthTest(unittest.TestCase):
         self.assertEqual(migrations["Properties"]["ScriptsHash"], hash_result.stdout.strip())
         self.assertEqual(set(template["Outputs"]), {"ApiUrl", "ClusterArn", "SecretArn", "DatabaseName"})
 
-        # Each role may use the Data API on this cluster and this secret only.
-        for role in resources_of_type(template, "AWS::IAM::Role").values():
+        # Each role may use the Data API on this cluster and this secret only (the authorizer's: only its logs).
+        for name, role in resources_of_type(template, "AWS::IAM::Role").items():
+            if name.startswith("WritersAuthorizer"):
+                continue
             statements = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
             resources = [statement["Resource"] for statement in statements]
             self.assertIn({"Fn::GetAtt": ["DatabaseCluster", "DBClusterArn"]}, resources)
@@ -186,6 +231,69 @@ class SynthTest(unittest.TestCase):
         template_text = json.dumps(options[0]["Properties"]["Integration"]["IntegrationResponses"])
         self.assertIn("https://a.example.com", template_text)
         self.assertIn("https://b.example.com", template_text)
+
+    def test_http_api_template(self):
+        app = os.path.join(self.workdir, "blog-http")
+        shutil.copytree(BLOG_APP_DIR, app, ignore=shutil.ignore_patterns(".strata"))
+        with open(os.path.join(app, "strata.json")) as source:
+            project = json.load(source)
+        project["api"] = {"type": "http"}
+        project["cors"] = {"origins": ["https://app.example.com"], "exposeHeaders": ["Location"]}
+        del project["$schema"]
+        with open(os.path.join(app, "strata.json"), "w") as out:
+            json.dump(project, out, indent=2)
+        text = synth(blog_binary(), app)
+        self.lint_clean(text)
+        template = json.loads(text)
+        self.assertFalse(resources_of_type(template, "AWS::ApiGateway::RestApi"))
+        api = resources_of_type(template, "AWS::ApiGatewayV2::Api")["HttpApi"]["Properties"]
+        self.assertEqual(api["ProtocolType"], "HTTP")
+        self.assertEqual(api["CorsConfiguration"]["AllowOrigins"], ["https://app.example.com"])
+        self.assertEqual(api["CorsConfiguration"]["ExposeHeaders"], ["Location"])
+        routes = resources_of_type(template, "AWS::ApiGatewayV2::Route")
+        # Route keys one to one with strata.json.
+        self.assertEqual(sorted(r["Properties"]["RouteKey"] for r in routes.values()),
+                         sorted("%s %s" % route for route in project_routes(app)))
+        # The native JWT authorizer exactly on the protected routes; no Lambda authorizer.
+        authorizers = resources_of_type(template, "AWS::ApiGatewayV2::Authorizer")
+        self.assertEqual(len(authorizers), 1)
+        authorizer = list(authorizers.values())[0]["Properties"]
+        self.assertEqual((authorizer["AuthorizerType"], authorizer["JwtConfiguration"]),
+                         ("JWT", {"Issuer": "https://blog.example.com", "Audience": ["blog"]}))
+        guarded = {tuple(r["Properties"]["RouteKey"].split(" ", 1)) for r in routes.values()
+                   if r["Properties"].get("AuthorizationType") == "JWT"}
+        self.assertEqual(guarded, protected_routes(app))
+        handlers = {f["Properties"]["Handler"] for f in resources_of_type(template, "AWS::Lambda::Function").values()}
+        self.assertNotIn("__authorize", handlers)
+        for integration in resources_of_type(template, "AWS::ApiGatewayV2::Integration").values():
+            self.assertEqual((integration["Properties"]["IntegrationType"], integration["Properties"]["PayloadFormatVersion"]),
+                             ("AWS_PROXY", "2.0"))
+        stage = resources_of_type(template, "AWS::ApiGatewayV2::Stage")["HttpApiStage"]["Properties"]
+        self.assertEqual((stage["StageName"], stage["AutoDeploy"]), ("$default", True))
+        self.assertEqual(template["Outputs"]["ApiUrl"]["Value"], {"Fn::GetAtt": ["HttpApi", "ApiEndpoint"]})
+        self.assertEqual(synth(blog_binary(), app), text, "two synths of one project differ")
+
+    def test_api_keys_on_a_rest_api(self):
+        app = os.path.join(self.workdir, "keys")
+        os.makedirs(os.path.join(app, "migrations"))
+        with open(os.path.join(app, "migrations", "v1.sql"), "w") as script:
+            script.write("CREATE TABLE t (id INTEGER PRIMARY KEY);\n")
+        project = {"name": "keys",
+                   "routes": {"open": [{"method": "GET", "function": "echo"}],
+                              "partner": [{"method": "GET", "function": "echo", "auth": "partners"},
+                                          {"method": "POST", "function": "status", "auth": "partners"}]},
+                   "auth": {"partners": {"type": "apiKey", "keysEnv": "PARTNER_KEYS"}}}
+        with open(os.path.join(app, "strata.json"), "w") as out:
+            json.dump(project, out)
+        text = synth(probe_binary(), app)
+        self.lint_clean(text)
+        template = json.loads(text)
+        required = {key for key, m in api_method_resources(template).items() if m["Properties"].get("ApiKeyRequired")}
+        self.assertEqual(required, protected_routes(app, "apiKey"))
+        self.assertEqual(len(resources_of_type(template, "AWS::ApiGateway::ApiKey")), 1)
+        plan = list(resources_of_type(template, "AWS::ApiGateway::UsagePlan").values())[0]["Properties"]
+        self.assertEqual(plan["ApiStages"], [{"ApiId": {"Ref": "Api"}, "Stage": {"Ref": "ApiStage"}}])
+        self.assertIn("PartnersApiKeyId", template["Outputs"])
 
     def test_stable_ids_and_scripts_hash(self):
         app = os.path.join(self.workdir, "blog")
@@ -521,7 +629,7 @@ class PackageTest(unittest.TestCase):
         self.assertIn(os.path.join(task_root, "lib", "libc.so.6"), mapped)
         stop(api, process)
 
-        api, process = run_bootstrap("get_posts", STRATA_CORS='{"origins":["https://app.example.com"]}')
+        api, process = run_bootstrap("get_posts", STRATA_CORS='{"origins":["https://app.example.com"],"exposeHeaders":["Location"]}')
         request_id = api.queue_event({"resource": "/posts", "path": "/posts", "httpMethod": "GET",
                                       "headers": {"Origin": "https://app.example.com"},
                                       "multiValueHeaders": {"Origin": ["https://app.example.com"]}, "queryStringParameters": None,
@@ -537,6 +645,7 @@ class PackageTest(unittest.TestCase):
         headers = {name.lower(): value for name, value in response["headers"].items()}
         self.assertEqual(headers.get("access-control-allow-origin"), "https://app.example.com", response)
         self.assertEqual(headers.get("vary"), "Origin")
+        self.assertEqual(headers.get("access-control-expose-headers"), "Location")
 
     def test_same_inputs_same_zip(self):
         first = self.package(os.path.join(self.workdir, "a"))
@@ -551,9 +660,17 @@ class DeployTest(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.workdir, True)
 
     def test_dry_run_prints_the_commands(self):
-        result = run_cli(blog_binary(), ["--app", BLOG_APP_DIR, "deploy", "--bucket", "my-bucket", "--stack", "blog-test",
-                                         "--region", "eu-west-1", "--out", self.workdir, "--dry-run"], timeout=120)
+        arguments = ["--app", BLOG_APP_DIR, "deploy", "--bucket", "my-bucket", "--stack", "blog-test",
+                     "--region", "eu-west-1", "--out", self.workdir, "--dry-run"]
+        # The writers' HS256 secret comes from the variable strata.json names, as locally.
+        result = run_cli(blog_binary(), arguments, env={"BLOG_JWT_SECRET": ""}, timeout=120)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("$BLOG_JWT_SECRET", result.stderr)
+        secret = "deploy-test-secret-0123456789abcdef"
+        result = run_cli(blog_binary(), arguments, env={"BLOG_JWT_SECRET": secret}, timeout=120)
         self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertNotIn(secret, result.stdout + result.stderr)
+        self.assertIn("WritersAuthSecret=***", result.stdout)
         commands = [line[2:] for line in result.stdout.splitlines() if line.startswith("$ ")]
         self.assertEqual(len(commands), 3, result.stdout)
         self.assertTrue(commands[0].startswith("aws s3 cp " + os.path.join(self.workdir, "blog.zip") + " s3://my-bucket/blog/"))
@@ -579,7 +696,8 @@ class DeployTest(unittest.TestCase):
         self.addCleanup(lambda: (moto.terminate(), moto.wait()))
         endpoint = "http://127.0.0.1:%d" % port
         env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-               "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}
+               "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+               "BLOG_JWT_SECRET": "moto-test-secret-0123456789abcdef0123"}
         deadline = time.time() + 30
         while True:
             made = subprocess.run(["aws", "--endpoint-url", endpoint, "s3", "mb", "s3://strata-deploy"],
@@ -607,7 +725,8 @@ class DeployTest(unittest.TestCase):
         cloudformation = session.client("cloudformation", endpoint_url=endpoint)
         stack = cloudformation.describe_stacks(StackName="blog-moto")["Stacks"][0]
         parameters = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
-        self.assertEqual(parameters, {"CodeBucket": "strata-deploy", "CodeKey": zips[0]})
+        self.assertEqual({k: v for k, v in parameters.items() if k != "WritersAuthSecret"},
+                         {"CodeBucket": "strata-deploy", "CodeKey": zips[0]})
         # The change set `deploy` made holds every resource of our template.
         change_sets = cloudformation.list_change_sets(StackName="blog-moto")["Summaries"]
         self.assertEqual(len(change_sets), 1, change_sets)
