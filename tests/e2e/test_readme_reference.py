@@ -80,6 +80,9 @@ class ReadmeReferenceTest(unittest.TestCase):
         self.assertIn("routes.PATH[].function", self.leaves)
         self.assertIn("functions.NAME.timeout", self.leaves)
         self.assertIn("cors.origins", self.leaves)
+        # An authorizer's fields sit beside its per-type rules (allOf): the walk must still reach them.
+        self.assertIn("auth.NAME.jwksFile", self.leaves)
+        self.assertIn("auth.NAME", self.every)
         self.assertIn("routes", self.every)
         self.assertNotIn("routes", self.leaves)
 

@@ -4,7 +4,8 @@ Every project file this repository ships, and the one `strata new` writes, passe
 schema (checked with the jsonschema package, a real validator). A set of broken files
 is fed to both the schema and the loader (the blog binary's `migrate status`, which
 loads strata.json first): both must refuse each one, and both must accept each of a
-set of unusual but valid files.
+set of unusual but valid files. The rules a JSON Schema cannot state (the schema's
+description lists them) are fed to the loader alone, which must refuse each.
 """
 
 import copy
@@ -57,6 +58,24 @@ def put(*path_and_value):
     return apply
 
 
+def without(mapping, key):
+    return {name: value for name, value in mapping.items() if name != key}
+
+
+# Authorizers as strata.json declares them; secrets are only named.
+JWT = {"type": "jwt", "issuer": "https://issuer.example", "audience": "blog", "secretEnv": "BLOG_SECRET"}
+API_KEY = {"type": "apiKey", "keysEnv": "BLOG_KEYS"}
+
+
+def guarded(api_type, **authorizers):
+    """A change: an API of `api_type` whose POST /posts names the first authorizer, the rest declared too."""
+    def apply(document):
+        document["api"] = {"type": api_type}
+        document["auth"] = authorizers
+        document["routes"]["posts"][1]["auth"] = next(iter(authorizers))
+    return apply
+
+
 def add_route(path, methods=None):
     return put("routes", path, methods if methods is not None else [{"method": "GET", "function": "get_post"}])
 
@@ -73,7 +92,7 @@ INVALID = {
     "route has no methods": add_route("tags", []),
     "unknown method": add_route("tags", [{"method": "FETCH", "function": "get_posts"}]),
     "function name with a dash": add_route("tags", [{"method": "GET", "function": "get-posts"}]),
-    "unknown field in a route method": add_route("tags", [{"method": "GET", "function": "get_posts", "auth": "x"}]),
+    "unknown field in a route method": add_route("tags", [{"method": "GET", "function": "get_posts", "handler": "x"}]),
     "route method without function": add_route("tags", [{"method": "GET"}]),
     "method is not a string": add_route("tags", [{"method": 1, "function": "get_posts"}]),
     "unclosed path parameter": add_route("tags/{id"),
@@ -98,6 +117,74 @@ INVALID = {
     "function settings name is not a function name": put("functions", "get-posts", {}),
     "function settings are a number": put("functions", "get_posts", 3),
     "warm above 64": put("functions", "get_posts", "warm", 65),
+    "unknown api type": put("api", "type", "graphql"),
+    "api type in capitals": put("api", "type", "HTTP"),
+    "unknown api field": put("api", "kind", "http"),
+    "api is a string": put("api", "http"),
+    "auth is a list": put("auth", [JWT]),
+    "authorizer name with a dash": put("auth", "blog-writers", JWT),
+    "authorizer without a type": put("auth", "writers", {"issuer": "https://issuer.example", "audience": "blog",
+                                                         "secretEnv": "BLOG_SECRET"}),
+    "unknown authorizer type": put("auth", "writers", dict(JWT, type="oauth")),
+    "jwt without an issuer": put("auth", "writers", without(JWT, "issuer")),
+    "jwt with an empty issuer": put("auth", "writers", dict(JWT, issuer="")),
+    "jwt without an audience": put("auth", "writers", without(JWT, "audience")),
+    "jwt with an empty audience list": put("auth", "writers", dict(JWT, audience=[])),
+    "jwt audience holding a number": put("auth", "writers", dict(JWT, audience=["blog", 7])),
+    "jwt without a key source": put("auth", "writers", without(JWT, "secretEnv")),
+    "jwt with two key sources": put("auth", "writers", dict(JWT, publicKeyFile="keys/public.pem")),
+    "jwt with all three key sources": put("auth", "writers", dict(JWT, publicKeyFile="public.pem", jwksFile="jwks.json")),
+    "jwt secretEnv that is no variable name": put("auth", "writers", dict(JWT, secretEnv="BLOG-SECRET")),
+    "jwt with an empty jwksFile": put("auth", "writers", dict(without(JWT, "secretEnv"), jwksFile="")),
+    "jwt leeway above 300": put("auth", "writers", dict(JWT, leeway=301)),
+    "negative jwt leeway": put("auth", "writers", dict(JWT, leeway=-1)),
+    "jwt with an apiKey field": put("auth", "writers", dict(JWT, keysEnv="BLOG_KEYS")),
+    "apiKey without a key source": put("auth", "partners", {"type": "apiKey"}),
+    "apiKey with both key sources": put("auth", "partners", dict(API_KEY, keysFile="keys.txt")),
+    "apiKey with a jwt field": put("auth", "partners", dict(API_KEY, issuer="https://issuer.example")),
+    "apiKey keysEnv that is no variable name": put("auth", "partners", dict(API_KEY, keysEnv="1KEYS")),
+    "route auth is empty": add_route("tags", [{"method": "GET", "function": "get_posts", "auth": ""}]),
+    "route auth is a list": add_route("tags", [{"method": "GET", "function": "get_posts", "auth": ["writers"]}]),
+    "minCapacity between steps of 0.5": put("database", "minCapacity", 0.25),
+    "negative minCapacity": put("database", "minCapacity", -0.5),
+    "maxCapacity above 256": put("database", "maxCapacity", 256.5),
+    "maxCapacity below 1": put("database", "maxCapacity", 0.5),
+    "capacity as a string": put("database", "maxCapacity", "4"),
+    "minCapacity above the default maxCapacity of 2": put("database", "minCapacity", 2.5),
+    "autoPauseSeconds below 300": put("database", "autoPauseSeconds", 299),
+    "autoPauseSeconds above a day": put("database", "autoPauseSeconds", 86401),
+    "autoPauseSeconds not an integer": put("database", "autoPauseSeconds", 300.5),
+    "engineVersion of Aurora MySQL 2": put("database", "engineVersion", "5.7.mysql_aurora.2.11.2"),
+    "engineVersion without its prefix": put("database", "engineVersion", "3.08.2"),
+    "empty engineVersion": put("database", "engineVersion", ""),
+    "cors exposeHeaders is a number": put("cors", "exposeHeaders", 5),
+    "cors exposeHeaders holding a number": put("cors", "exposeHeaders", ["X-Total", 5]),
+    "unknown architecture": put("deploy", "architecture", "i386"),
+    "architecture in capitals": put("deploy", "architecture", "ARM64"),
+    "stage with a slash": put("deploy", "stage", "v1/beta"),
+    "empty stage": put("deploy", "stage", ""),
+    "stage of 129 characters": put("deploy", "stage", "s" * 129),
+    "unknown deploy field": put("deploy", "region", "eu-west-1"),
+    "deploy is a string": put("deploy", "prod"),
+}
+
+# What a JSON Schema cannot say (the schema's description lists these): the loader alone refuses them,
+# each with its own message.
+LOADER_ONLY = {
+    "a route path declared twice": (
+        lambda document: document["routes"].update({"/posts/": document["routes"]["posts"]}), "is declared twice"),
+    "one parameter twice in a path": (add_route("tags/{id}/x/{id}"), "appears twice"),
+    "two parameter names at one position": (add_route("posts/{post_id}/comments"), "one parameter name per position"),
+    "a method declared twice": (add_route("tags", [{"method": "GET", "function": "get_posts"},
+                                                   {"method": "get", "function": "get_post"}]),
+                                "method GET is declared twice"),
+    "a function not built into the app": (add_route("tags", [{"method": "GET", "function": "get_tags"}]),
+                                          "no function named 'get_tags'"),
+    "a route naming no authorizer": (add_route("tags", [{"method": "GET", "function": "get_posts", "auth": "writers"}]),
+                                     "no authorizer named 'writers'"),
+    "an apiKey authorizer on a route of an HTTP API": (guarded("http", partners=API_KEY), "HTTP APIs have no API keys"),
+    "minCapacity above the given maxCapacity": (put("database", {"minCapacity": 4, "maxCapacity": 3}),
+                                                "is above database.maxCapacity"),
 }
 
 VALID = {
@@ -116,6 +203,27 @@ VALID = {
     "name with a dash": put("name", "my-blog"),
     "every function setting at its limits": put("functions", "get_post", {"timeout": 900, "memory": 10240, "warm": 0,
                                                                           "maxConcurrency": 256}),
+    "an api with no type": put("api", {}),
+    "a REST API with every kind of authorizer": guarded(
+        "rest", writers=JWT, readers=dict(without(JWT, "secretEnv"), audience=["blog", "admin"], publicKeyFile="public.pem",
+                                          leeway=0),
+        cognito=dict(without(JWT, "secretEnv"), jwksFile="keys/jwks.json", leeway=300),
+        partners=API_KEY, vendors={"type": "apiKey", "keysFile": "keys.txt"}),
+    "an HTTP API with a jwt authorizer": guarded("http", writers=JWT),
+    "an HTTP API declaring an apiKey authorizer no route names": guarded("http", writers=JWT, partners=API_KEY),
+    "an empty auth": put("auth", {}),
+    "an empty audience string": put("auth", "writers", dict(JWT, audience="")),
+    "the smallest capacities": put("database", {"name": "blog", "minCapacity": 0, "maxCapacity": 1}),
+    "the largest capacities in halves": put("database", {"minCapacity": 255.5, "maxCapacity": 256}),
+    "minCapacity at the default maxCapacity": put("database", "minCapacity", 2),
+    "autoPauseSeconds at its limits": put("database", "autoPauseSeconds", 86400),
+    "autoPauseSeconds at its floor": put("database", "autoPauseSeconds", 300),
+    "an Aurora MySQL 3 engineVersion": put("database", "engineVersion", "8.0.mysql_aurora.3.07.1"),
+    "cors exposeHeaders as a list": put("cors", "exposeHeaders", ["X-Total-Count", "ETag"]),
+    "cors exposeHeaders as one string": put("cors", "exposeHeaders", "X-Total-Count"),
+    "every deploy setting": put("deploy", {"stage": "S" * 127 + "_", "architecture": "arm64"}),
+    "x86_64 and a stage with a dash": put("deploy", {"stage": "pre-prod", "architecture": "x86_64"}),
+    "an empty deploy": put("deploy", {}),
 }
 
 
@@ -139,13 +247,15 @@ class SchemaTest(unittest.TestCase):
     def schema_errors(self, document):
         return [error.message for error in self.validator.iter_errors(document)]
 
-    def load_with_blog(self, document):
-        """(exit code, stderr) of the blog binary loading `document` as its strata.json."""
+    def load_with_blog(self, document, command=("migrate", "status", "--db", "sqlite::memory:")):
+        """(exit code, stderr) of the blog binary loading `document` as its strata.json.
+
+        `migrate` loads the file alone; `synth` also checks that each function is built into the app."""
         app_dir = tempfile.mkdtemp(dir=self.workdir.name)
         os.mkdir(os.path.join(app_dir, "migrations"))
         with open(os.path.join(app_dir, "strata.json"), "w", encoding="utf-8") as file:
             json.dump(document, file, indent=2)
-        result = subprocess.run([blog_binary(), "--app", app_dir, "migrate", "status", "--db", "sqlite::memory:"],
+        result = subprocess.run([blog_binary(), "--app", app_dir, *command],
                                 capture_output=True, text=True, timeout=30)
         return result.returncode, result.stderr
 
@@ -184,6 +294,17 @@ class SchemaTest(unittest.TestCase):
                 code, stderr = self.load_with_blog(document)
                 self.assertEqual(code, 2, "the loader accepts it: " + stderr)
                 self.assertIn("strata.json", stderr)
+
+    def test_the_loader_refuses_what_the_schema_cannot_express(self):
+        for name, (change, message) in LOADER_ONLY.items():
+            with self.subTest(name):
+                document = changed(change)
+                self.assertEqual(self.schema_errors(document), [],
+                                 "the schema refuses it now: move it to INVALID and off the schema description's list")
+                code, stderr = self.load_with_blog(document, ("synth",))
+                self.assertEqual(code, 2, "the loader accepts it: " + stderr)
+                self.assertIn("strata.json", stderr)
+                self.assertIn(message, stderr)
 
     def test_schema_and_loader_both_refuse_a_document_that_is_not_an_object(self):
         self.assertNotEqual(self.schema_errors([BASE]), [])
