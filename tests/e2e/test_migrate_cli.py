@@ -404,6 +404,87 @@ class MigrateScenarios:
         self.assertTrue(self.db.table_exists("after_slow"))
         self.check_slow_table("slow")
 
+    KILL_ROUNDS = 50
+    KILL_SCRIPTS = 30
+    KILL_TABLES = 3  # statements (CREATE TABLE) per script, then one INSERT
+
+    def kill_tables(self, database):
+        if self.engine == "sqlite":
+            rows = database.query("SELECT name FROM sqlite_master WHERE type = 'table'") if os.path.exists(database.path) else []
+        else:
+            rows = database.query("SELECT table_name FROM information_schema.tables WHERE table_schema = '%s'" % database.name)
+        return {row[0] for row in rows if row[0].startswith("k")}
+
+    def test_killed_at_random_points(self):
+        """SIGKILL at a random moment of `up`, 50 times, each on a new database: afterwards
+        validate passes or names exactly the version that was cut, the schema matches the
+        history, and the next up finishes the job."""
+        import random
+        for version in range(1, self.KILL_SCRIPTS + 1):
+            statements = ["CREATE TABLE IF NOT EXISTS k%d_%d (id INTEGER)" % (version, table)
+                          for table in range(self.KILL_TABLES)]
+            statements.append("INSERT INTO k%d_0 (id) VALUES (%d)" % (version, version))
+            self.write("v%d.sql" % version, ";\n".join(statements) + ";\n")
+        everything = {"k%d_%d" % (v, t) for v in range(1, self.KILL_SCRIPTS + 1) for t in range(self.KILL_TABLES)}
+        # How long a whole up takes here, so that the kills spread over all of it.
+        timing = self.make_database("kill-timing")
+        started = time.monotonic()
+        self.assertExit(self.migrate("up", db=timing.url), EXIT_OK)
+        whole = time.monotonic() - started
+        rng = random.Random(20261127)
+        cut_points, ahead = 0, 0
+        for round_number in range(self.KILL_ROUNDS):
+            database = self.make_database("kill-%d" % round_number)
+            process = start(self.argv("up", db=database.url))
+            time.sleep(rng.uniform(0, whole * 1.1))
+            process.kill()
+            process.communicate(timeout=30)
+            validate = self.migrate("validate", db=database.url)
+            detail = "round %d: validate %d\n%s%s" % (round_number, validate.returncode, validate.stdout, validate.stderr)
+            rows = {}
+            if database.table_exists(HISTORY):
+                for version, success, applied in database.query(
+                        "SELECT version, success, statements_applied FROM %s" % HISTORY):
+                    rows[version] = (int(success), int(applied))
+            failed = [version for version, (success, _) in rows.items() if not success]
+            if validate.returncode == EXIT_OK:
+                self.assertEqual(failed, [], detail)
+            else:
+                # Only MySQL keeps a cut migration's progress; validate names it, and only it.
+                self.assertEqual(validate.returncode, EXIT_VALIDATION, detail)
+                self.assertEqual(self.engine, "mysql", detail)
+                self.assertEqual(len(failed), 1, detail)
+                named = set(re.findall(r"\bv(\d+)\.sql", validate.stdout + validate.stderr))
+                self.assertEqual(named, set(failed), detail)
+                cut_points += 1
+            # The schema is what the history says: whole migrations, and a cut one's first statements.
+            expected = set()
+            for version, (success, applied) in rows.items():
+                count = self.KILL_TABLES if success else min(applied, self.KILL_TABLES)
+                expected |= {"k%s_%d" % (version, table) for table in range(count)}
+            tables = self.kill_tables(database)
+            if tables != expected and self.engine == "mysql":
+                # MySQL commits a statement before its progress is written: a kill between the two
+                # leaves that one statement (the cut migration's next, or the next migration's first)
+                # ahead of the history, and only that one.
+                if failed:
+                    frontier = (failed[0], rows[failed[0]][1])
+                else:
+                    done = {int(version) for version, (success, _) in rows.items() if success}
+                    frontier = (str(min(set(range(1, self.KILL_SCRIPTS + 1)) - done)), 0)
+                self.assertEqual(tables - expected, {"k%s_%d" % frontier}, detail)
+                self.assertEqual(expected - tables, set(), detail)
+                ahead += 1
+            else:
+                self.assertEqual(tables, expected, detail)
+            # The next up finishes what was cut (the statements are idempotent, as MySQL migrations should be).
+            self.assertExit(self.migrate("up", db=database.url), EXIT_OK)
+            self.assertExit(self.migrate("validate", db=database.url), EXIT_OK, stream="stdout")
+            self.assertEqual(self.kill_tables(database), everything)
+            self.assertEqual(database.query("SELECT COUNT(*) FROM k%d_0" % self.KILL_SCRIPTS), [("1",)])
+        print("\n%s: %d kills over %.0f ms of up; %d left a cut migration, %d of them one statement ahead"
+              % (self.engine, self.KILL_ROUNDS, whole * 1000, cut_points, ahead))
+
     def test_lock_timeout(self):
         # A second migrator that cannot get the lock within --lock-timeout gives up with exit 5.
         self.write("v1.sql", V1)
