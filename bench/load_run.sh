@@ -11,7 +11,7 @@ minutes=${1:-10}
 databases=${LOAD_DATABASES:-sqlite mariadb}
 need_debian wrk:wrk curl:curl sqlite3:sqlite3
 need_build
-authorization=${LOAD_AUTHORIZATION:-}
+authorization=${LOAD_AUTHORIZATION:-Bearer $(blog_token)}
 
 # count_rows DB TABLE: rows in the blog's table on that database.
 count_rows() {

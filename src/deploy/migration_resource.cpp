@@ -13,6 +13,7 @@
 #include "deploy/cloudformation_template.hpp"
 #include "deploy/json_tree.hpp"
 #include "http/client.hpp"
+#include "strata/json.hpp"
 #include "migrate/migrator.hpp"
 
 namespace strata::deploy {
@@ -34,9 +35,7 @@ struct CustomResourceEvent {
 };
 
 std::string member_string(const rapidjson::Value& object, const char* key) {
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd() || !it->value.IsString()) return {};
-  return std::string(it->value.GetString(), it->value.GetStringLength());
+  return std::string(json::optional_string(object, key).value_or(""));
 }
 
 CustomResourceEvent parse_event(std::string_view text) {

@@ -128,6 +128,13 @@ void init_error(RuntimeApi& api, const std::string& message, const char* type) {
   api.post("/init/error", error_json(message, type), type);
 }
 
+// A function's exception, logged and posted as Lambda reports an unhandled error.
+void post_unhandled(RuntimeApi& api, const std::string& target, const std::string& handler, const std::exception& error) {
+  std::string type = type_name_of_current_exception();
+  log::error("function " + handler + " failed: " + type + ": " + error.what());
+  api.post(target + "/error", error_json(error.what(), type), "Runtime.Unhandled");
+}
+
 std::chrono::system_clock::time_point deadline_of(const http::ClientResponse& next) {
   return std::chrono::system_clock::time_point(
       std::chrono::milliseconds(std::strtoll(std::string(next.base()["Lambda-Runtime-Deadline-Ms"]).c_str(), nullptr, 10)));
@@ -157,9 +164,7 @@ int run_event_function(RuntimeApi& api, const std::string& handler, const EventF
     } catch (const EventFunctionError& error) {
       api.post(target + "/error", error_json(error.what(), error.type()), "Runtime.Unhandled");
     } catch (const std::exception& error) {
-      std::string type = type_name_of_current_exception();
-      log::error("function " + handler + " failed: " + type + ": " + error.what());
-      api.post(target + "/error", error_json(error.what(), type), "Runtime.Unhandled");
+      post_unhandled(api, target, handler, error);
     }
     log::set_request_id({});
   }
@@ -243,9 +248,7 @@ int run_runtime(const std::string& runtime_api) {
         api.post(target + "/error", error_json(error.what(), type_name_of_current_exception()), "Runtime.Unhandled");
       }
     } catch (const std::exception& error) {
-      std::string type = type_name_of_current_exception();
-      log::error("function " + handler + " failed: " + type + ": " + error.what());
-      api.post(target + "/error", error_json(error.what(), type), "Runtime.Unhandled");
+      post_unhandled(api, target, handler, error);
     }
     log::set_request_id({});
   }
