@@ -123,7 +123,9 @@ ctest --test-dir build                       # the handler tests, in-process
 ./build/@NAME@ serve                         # http://127.0.0.1:3000, SQLite in .strata/
 curl -s localhost:3000/messages/1
 ./build/@NAME@ serve --watch                 # rebuilt and swapped in on every save, the port stays up
-./build/@NAME@ --help                        # invoke, migrate, serve --lambda, ...
+./build/@NAME@ synth                         # the CloudFormation template (Aurora Serverless v2, Lambda, API)
+./build/@NAME@ deploy --bucket MY-BUCKET     # zip, upload, deploy with the AWS CLI
+./build/@NAME@ --help                        # invoke, migrate, package, serve --lambda, ...
 ```
 
 To add a route: write `functions/NAME.cpp` (register it with `strata::Register`), list it under

@@ -128,6 +128,14 @@ class InstalledSdkTest(unittest.TestCase):
         finally:
             server.stop()
 
+        # The app deploys like the blog: its template names its function, and its zip bundles its libraries.
+        template = json.loads(run([os.path.join(build, "todo"), "--app", app_dir, "synth"]).stdout)
+        handlers = {r["Properties"]["Handler"] for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"}
+        self.assertEqual(handlers, {"get_message", "__migrate"})
+        run([os.path.join(build, "todo"), "--app", app_dir, "package", "--out", os.path.join(self.workdir, "todo-zip")],
+            timeout=120)
+        self.assertTrue(os.path.isfile(os.path.join(self.workdir, "todo-zip", "todo.zip")))
+
         self.follow_the_readme_tutorial(app_dir, build)
 
     def follow_the_readme_tutorial(self, app_dir, build):
