@@ -199,6 +199,14 @@ int run_runtime(const std::string& runtime_api) {
   try {
     database = db::open_database(database_url());
     client = database->connect();
+  } catch (const db::Error& error) {
+    if (error.kind() != db::ErrorKind::kUnavailable || !database) {
+      init_error(api, std::string("cannot open the database: ") + error.what(), "Runtime.InitError");
+      return 1;
+    }
+    // The database is away (restarting, resuming): start anyway and answer 503 until it is back,
+    // as the in-process gateway does; each invocation tries to connect again.
+    log::warn(std::string("runtime: the database is unavailable for now: ") + error.what());
   } catch (const std::exception& error) {
     init_error(api, std::string("cannot open the database: ") + error.what(), "Runtime.InitError");
     return 1;

@@ -18,6 +18,7 @@ import re
 import resource
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -391,6 +392,22 @@ class RuntimeLoopTest(unittest.TestCase):
         self.assertEqual(post.json()["statusCode"], 200)
         items = json.loads(post.json()["body"])["items"]
         self.assertIn(SEED_POST_TITLE, [item.get("title") for item in items])
+
+
+    def test_a_database_away_at_start_gives_503s_not_an_init_error(self):
+        """A function started while MySQL is down (restarting, or Aurora resuming) serves 503s
+        until it is back, as the in-process gateway does, instead of failing its init."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            closed_port = probe.getsockname()[1]  # nothing listens there once closed
+        url = "mysql://strata:secret@127.0.0.1:%d/blog?connect_timeout=2" % closed_port
+        runtime = self.start_runtime("get_posts", binary=blog_binary(), db_url=url)
+        request_id = runtime.api.queue_event(proxy_event("GET", "/posts", resource="/posts"))
+        post = runtime.api.wait_for_post(request_id, timeout=20)
+        self.assertEqual(post.kind, "response", runtime.describe())
+        self.assertEqual(post.json()["statusCode"], 503, post.json())
+        self.assertIsNone(runtime.process.poll(), "the runtime exited; " + runtime.describe())
+        self.assertNotIn("secret", runtime.stderr())
 
 
 # -- serve --lambda -------------------------------------------------------------
