@@ -20,7 +20,8 @@ fi
 
 if [ ! -f "$build_dir/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DSTRATA_FUZZ=ON -DSTRATA_SANITIZE=ON -DSTRATA_BUILD_BENCHMARKS=OFF >/dev/null
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DSTRATA_FUZZ=ON -DSTRATA_SANITIZE=ON \
+    -DSTRATA_BUILD_BENCHMARKS=OFF >/dev/null
 fi
 if ! grep -q '^STRATA_FUZZ:BOOL=ON' "$build_dir/CMakeCache.txt"; then
   echo "fuzz: $build_dir was configured without STRATA_FUZZ=ON; use another STRATA_FUZZ_BUILD_DIR" >&2

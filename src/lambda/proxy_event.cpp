@@ -75,20 +75,23 @@ const Value* object_member(const Value& object, const char* key) {
   return member != object.MemberEnd() && member->value.IsObject() ? &member->value : nullptr;
 }
 
+// The whole string: a decoded query value may hold a NUL (?q=a%00b), which GetString() alone would cut.
+std::string text_of(const Value& value) { return std::string(value.GetString(), value.GetStringLength()); }
+
 // Fills `into` from a multi-value map if the event has one, else from the single-value map.
 void read_map(const Value& event, const char* multi_key, const char* single_key, MultiMap& into) {
   if (const Value* multi = object_member(event, multi_key)) {
     for (const auto& member : multi->GetObject()) {
       if (!member.value.IsArray()) continue;
       for (const auto& value : member.value.GetArray()) {
-        if (value.IsString()) into.add(member.name.GetString(), value.GetString());
+        if (value.IsString()) into.add(text_of(member.name), text_of(value));
       }
     }
     return;
   }
   if (const Value* single = object_member(event, single_key)) {
     for (const auto& member : single->GetObject()) {
-      if (member.value.IsString()) into.add(member.name.GetString(), member.value.GetString());
+      if (member.value.IsString()) into.add(text_of(member.name), text_of(member.value));
     }
   }
 }
@@ -241,7 +244,7 @@ std::optional<Response> from_response_json(std::string_view json, std::string* w
     for (const auto& member : headers->GetObject()) {
       auto text = scalar_text(member.value);
       if (!text) return reject(std::string("header ") + member.name.GetString() + " is not a string");
-      response.headers.add(member.name.GetString(), *text);
+      response.headers.add(text_of(member.name), *text);
     }
   }
   if (const Value* headers = object_member(document, "multiValueHeaders")) {
@@ -250,7 +253,7 @@ std::optional<Response> from_response_json(std::string_view json, std::string* w
       for (const auto& value : member.value.GetArray()) {
         auto text = scalar_text(value);
         if (!text) return reject(std::string("multiValueHeaders.") + member.name.GetString() + " holds a non-string");
-        response.multi_value_headers.add(member.name.GetString(), *text);
+        response.multi_value_headers.add(text_of(member.name), *text);
       }
     }
   }

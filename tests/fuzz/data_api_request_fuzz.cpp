@@ -4,8 +4,8 @@
 // then the JSON body.
 // Invariants, beyond not crashing:
 //   - a bad body is an ApiError with a 4xx status and a message, nothing else;
-//   - a request that is read has the members the service requires (resourceArn, secretArn,
-//     sql), and parameters with names;
+//   - a request that is read has the members the service requires (resourceArn and secretArn
+//     of the model's 11 to 100 characters, sql), and parameters with names;
 //   - ExecuteSql's statements are non-blank.
 #include <cstdint>
 #include <string>
@@ -21,7 +21,8 @@ using strata::fuzz::check;
 namespace dataapi = strata::dataapi;
 
 void check_target(const dataapi::Target& target) {
-  check(!target.resource_arn.empty() && !target.secret_arn.empty(), "resource and secret ARNs are required");
+  auto arn = [](const std::string& text) { return text.size() >= 11 && text.size() <= 100; };
+  check(arn(target.resource_arn) && arn(target.secret_arn), "resource and secret ARNs of 11 to 100 characters");
 }
 
 void check_parameters(const strata::db::Parameters& parameters) {
