@@ -48,6 +48,12 @@ std::vector<Statement> split_or_empty(std::string_view script, Dialect dialect, 
   }
 }
 
+// Splits to nothing, without an error.
+bool only_blanks_and_comments(std::string_view text, Dialect dialect) {
+  bool threw = false;
+  return split_or_empty(text, dialect, threw).empty() && !threw;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -65,27 +71,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string& text = statement.text;
     check(!text.empty(), "no statement is empty");
     check(!is_blank(text.front()) && !is_blank(text.back()), "statements are trimmed", text);
-    // The piece of the script this statement is: the first occurrence after the previous
-    // one that starts on the statement's line (the same text may appear in a comment before).
+    // The piece of the script this statement is: the first occurrence after the previous one
+    // that starts on the statement's line and, without DELIMITER directives, leaves only
+    // blanks, comments and delimiters in between (the same text may sit in a comment before it).
     std::size_t at = script.find(text, covered);
-    while (at != std::string_view::npos && line_at(script, at) != statement.line) at = script.find(text, at + 1);
-    check(at != std::string_view::npos, "each statement is a piece of the script, in order, on its line", text);
+    while (at != std::string_view::npos &&
+           (line_at(script, at) != statement.line ||
+            (plain && !only_blanks_and_comments(script.substr(covered, at - covered), dialect)))) {
+      at = script.find(text, at + 1);
+    }
+    check(at != std::string_view::npos,
+          plain ? "each statement is a piece of the script, in order, on its line, with only blanks, comments and "
+                  "delimiters between statements"
+                : "each statement is a piece of the script, in order, on its line",
+          text);
     if (plain) {
-      bool gap_threw = false;
-      std::string_view gap = script.substr(covered, at - covered);
-      check(split_or_empty(gap, dialect, gap_threw).empty() && !gap_threw,
-            "between statements there are only blanks, comments and delimiters", gap);
-      std::vector<Statement> again = split_or_empty(text, dialect, gap_threw);
-      check(!gap_threw && again.size() == 1 && again[0].text == text && again[0].line == 1,
+      bool threw_again = false;
+      std::vector<Statement> again = split_or_empty(text, dialect, threw_again);
+      check(!threw_again && again.size() == 1 && again[0].text == text && again[0].line == 1,
             "a statement split on its own is itself", text);
     }
     covered = at + text.size();
   }
   if (plain) {
-    bool tail_threw = false;
-    std::string_view tail = script.substr(covered);
-    check(split_or_empty(tail, dialect, tail_threw).empty() && !tail_threw,
-          "after the last statement there are only blanks, comments and delimiters", tail);
+    check(only_blanks_and_comments(script.substr(covered), dialect),
+          "after the last statement there are only blanks, comments and delimiters", script.substr(covered));
   }
   return 0;
 }
