@@ -6,6 +6,7 @@ secrets at its end. Run by hand (no STRATA_TEST_LOG_DIR), logs stay in the test'
 temporary folder, as before."""
 
 import os
+import re
 import tempfile
 
 LOG_DIR_VARIABLE = "STRATA_TEST_LOG_DIR"
@@ -33,7 +34,10 @@ def keep_output(argv, result):
     def text(output):
         return output.decode("utf-8", "replace") if isinstance(output, bytes) else (output or "")
 
+    # The command line is the test's, not the program's: its URL passwords are masked here, so
+    # that only what the program printed is up for the secrets check.
+    command = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", " ".join(str(arg) for arg in argv))
     with open(path, "w") as log:
         log.write("$ %s\nexit code %s\n--- stdout\n%s\n--- stderr\n%s\n"
-                  % (" ".join(str(arg) for arg in argv), result.returncode, text(result.stdout), text(result.stderr)))
+                  % (command, result.returncode, text(result.stdout), text(result.stderr)))
     return result

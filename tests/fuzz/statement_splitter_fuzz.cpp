@@ -6,7 +6,7 @@
 //     overlap, and its line is the line where that piece starts;
 //   - without DELIMITER directives, what lies between the statements holds no statement
 //     (blanks, comments and ';' only), so the statements cover all the script's SQL;
-//   - each statement split again on its own is exactly itself.
+//   - each statement split again on its own (with the byte after it) is exactly itself.
 #include <cctype>
 #include <cstdint>
 #include <stdexcept>
@@ -73,24 +73,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(!is_blank(text.front()) && !is_blank(text.back()), "statements are trimmed", text);
     // The piece of the script this statement is: the first occurrence after the previous one
     // that starts on the statement's line and, without DELIMITER directives, leaves only
-    // blanks, comments and delimiters in between (the same text may sit in a comment before it).
+    // blanks, comments and delimiters in between and splits on its own (with the byte after
+    // it: "--;" is SQL in MySQL, "--" alone a comment) to exactly itself. The same text may
+    // sit in a comment before it.
+    auto fits = [&](std::size_t at) {
+      if (line_at(script, at) != statement.line) return false;
+      if (!plain) return true;
+      if (!only_blanks_and_comments(script.substr(covered, at - covered), dialect)) return false;
+      bool threw_again = false;
+      std::vector<Statement> again = split_or_empty(script.substr(at, text.size() + 1), dialect, threw_again);
+      return !threw_again && again.size() == 1 && again[0].text == text && again[0].line == 1;
+    };
     std::size_t at = script.find(text, covered);
-    while (at != std::string_view::npos &&
-           (line_at(script, at) != statement.line ||
-            (plain && !only_blanks_and_comments(script.substr(covered, at - covered), dialect)))) {
-      at = script.find(text, at + 1);
-    }
+    while (at != std::string_view::npos && !fits(at)) at = script.find(text, at + 1);
     check(at != std::string_view::npos,
-          plain ? "each statement is a piece of the script, in order, on its line, with only blanks, comments and "
-                  "delimiters between statements"
+          plain ? "each statement is a piece of the script, in order, on its line, alone between blanks, comments "
+                  "and delimiters, and split on its own is itself"
                 : "each statement is a piece of the script, in order, on its line",
           text);
-    if (plain) {
-      bool threw_again = false;
-      std::vector<Statement> again = split_or_empty(text, dialect, threw_again);
-      check(!threw_again && again.size() == 1 && again[0].text == text && again[0].line == 1,
-            "a statement split on its own is itself", text);
-    }
     covered = at + text.size();
   }
   if (plain) {
