@@ -8,7 +8,9 @@ build_packages=(
   libboost1.74-dev libssl-dev libsqlite3-dev libmariadb-dev libzip-dev rapidjson-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-test_packages=(python3 curl wrk sqlite3 mariadb-server mariadb-client openssl unzip binutils)
+# clang and its runtimes: libFuzzer and the sanitizers (scripts/fuzz.sh, the sanitizer pass of test.sh).
+test_packages=(python3 curl wrk sqlite3 mariadb-server mariadb-client openssl unzip binutils util-linux clang
+               libclang-rt-14-dev)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--test" ]; then wanted+=("${test_packages[@]}"); fi

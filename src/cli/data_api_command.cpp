@@ -73,6 +73,9 @@ int run_data_api(const DataApiOptions& options) {
   }
   StopOnSignal stop_on_signal(server, "data-api");
   server.run();
+  // The service goes first: a call still on one of its workers holds a reply, whose
+  // connection belongs to the server (AddressSanitizer saw it freed with the server before).
+  service.reset();
   return kExitOk;
 }
 

@@ -1,5 +1,6 @@
 #include "core/json_locator.hpp"
 
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
@@ -144,7 +145,10 @@ std::optional<int> line_of(std::string_view text, std::string_view path) {
   rapidjson::MemoryStream stream(text.data(), text.size());
   Finder finder(stream, path);
   rapidjson::Reader reader;
-  reader.Parse<rapidjson::kParseIterativeFlag>(stream, finder);
+  // Read as Document::Parse reads (it skips a leading BOM, and any of its bytes), or a path
+  // of a document that parsed would not be found here.
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> encoded(stream);
+  reader.Parse<rapidjson::kParseIterativeFlag>(encoded, finder);
   auto offset = finder.offset();
   if (!offset) return std::nullopt;
   return line_and_column(text, *offset).first;

@@ -49,11 +49,21 @@ bool bool_member(const Value& object, const char* name) {
   return value->GetBool();
 }
 
+// An ARN member, of the length the service model's Arn shape allows (11 to 100).
+std::string arn_member(const Value& object, const char* name) {
+  std::string arn = string_member(object, name, true);
+  if (arn.size() < 11 || arn.size() > 100) {
+    throw ApiError::bad_request(std::string("Parameter ") + name + " must be an ARN of 11 to 100 characters, got " +
+                                std::to_string(arn.size()));
+  }
+  return arn;
+}
+
 Target read_target(const Value& object, const char* resource_name = "resourceArn",
                    const char* secret_name = "secretArn") {
   Target target;
-  target.resource_arn = string_member(object, resource_name, true);
-  target.secret_arn = string_member(object, secret_name, true);
+  target.resource_arn = arn_member(object, resource_name);
+  target.secret_arn = arn_member(object, secret_name);
   target.database = string_member(object, "database", false);
   target.transaction_id = string_member(object, "transactionId", false);
   if (member(object, "schema")) {

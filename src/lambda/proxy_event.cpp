@@ -49,14 +49,14 @@ void read_map(const Value& event, const char* multi_key, const char* single_key,
     for (const auto& member : multi->GetObject()) {
       if (!member.value.IsArray()) continue;
       for (const auto& value : member.value.GetArray()) {
-        if (value.IsString()) into.add(member.name.GetString(), value.GetString());
+        if (value.IsString()) into.add(text_of(member.name), text_of(value));
       }
     }
     return;
   }
   if (const Value* single = object_member(event, single_key)) {
     for (const auto& member : single->GetObject()) {
-      if (member.value.IsString()) into.add(member.name.GetString(), member.value.GetString());
+      if (member.value.IsString()) into.add(text_of(member.name), text_of(member.value));
     }
   }
 }
@@ -229,7 +229,7 @@ std::optional<Response> from_response_json(std::string_view json, PayloadFormat 
       for (const auto& value : member.value.GetArray()) {
         auto text = scalar_text(value);
         if (!text) return reject(std::string("multiValueHeaders.") + member.name.GetString() + " holds a non-string");
-        response.multi_value_headers.add(member.name.GetString(), *text);
+        response.multi_value_headers.add(text_of(member.name), *text);
       }
     }
   }

@@ -36,7 +36,7 @@ void write_joined_map(json::Writer& writer, const char* key, const MultiMap& map
 void read_string_map(const Value& object, const char* key, MultiMap& into) {
   if (const Value* map = object_member(object, key)) {
     for (const auto& member : map->GetObject()) {
-      if (member.value.IsString()) into.add(member.name.GetString(), member.value.GetString());
+      if (member.value.IsString()) into.add(text_of(member.name), text_of(member.value));
     }
   }
 }

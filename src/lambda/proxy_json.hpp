@@ -40,6 +40,9 @@ inline std::vector<std::pair<std::string_view, std::vector<std::string_view>>> g
   return groups;
 }
 
+// The whole string: a decoded query value may hold a NUL (?q=a%00b), which GetString() alone would cut.
+inline std::string text_of(const Value& value) { return std::string(value.GetString(), value.GetStringLength()); }
+
 inline std::string string_member(const Value& object, const char* key) {
   auto member = object.FindMember(key);
   if (member == object.MemberEnd() || !member->value.IsString()) return {};

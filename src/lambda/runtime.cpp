@@ -200,13 +200,15 @@ int run_runtime(const std::string& runtime_api) {
     database = db::open_database(database_url());
     client = database->connect();
   } catch (const db::Error& error) {
-    if (error.kind() != db::ErrorKind::kUnavailable || !database) {
+    if (!database || error.kind() != db::ErrorKind::kUnavailable) {
       init_error(api, std::string("cannot open the database: ") + error.what(), "Runtime.InitError");
       return 1;
     }
-    // The database is away (restarting, resuming): start anyway and answer 503 until it is back,
-    // as the in-process gateway does; each invocation tries to connect again.
-    log::warn(std::string("runtime: the database is unavailable for now: ") + error.what());
+    // A database that is down now may be back for the next invocation, which connects again
+    // (and answers 503 meanwhile, as the in-process gateway does), rather than an init error
+    // (a 502) for every process started during an outage.
+    log::error(std::string("runtime: the database is unavailable; connecting again at each invocation: ") +
+               error.what());
   } catch (const std::exception& error) {
     init_error(api, std::string("cannot open the database: ") + error.what(), "Runtime.InitError");
     return 1;

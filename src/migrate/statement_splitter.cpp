@@ -91,7 +91,7 @@ class Splitter {
       char c = script_[i];
       if (std::isspace(static_cast<unsigned char>(c))) {
         ++i;
-      } else if ((c == '-' && i + 1 < to && script_[i + 1] == '-') || (c == '#' && dialect_ == Dialect::kMysql)) {
+      } else if (line_comment_at(i)) {
         while (i < to && script_[i] != '\n') ++i;
       } else if (c == '/' && i + 1 < to && script_[i + 1] == '*' && !(i + 2 < to && script_[i + 2] == '!')) {
         std::size_t end = script_.find("*/", i + 2);
@@ -130,12 +130,17 @@ class Splitter {
     if (position_ < script_.size()) advance();
   }
 
-  bool starts_line_comment() const {
-    char c = script_[position_];
+  bool starts_line_comment() const { return line_comment_at(position_); }
+
+  // One rule for the scan and the re-scans (has_content, statement_line), so that what the
+  // scan took for SQL is never dropped or cut as a comment: in MySQL "--x" is two minus signs.
+  bool line_comment_at(std::size_t i) const {
+    auto at = [this](std::size_t j) { return j < script_.size() ? script_[j] : '\0'; };
+    char c = at(i);
     if (c == '#') return dialect_ == Dialect::kMysql;
-    if (c != '-' || peek(1) != '-') return false;
+    if (c != '-' || at(i + 1) != '-') return false;
     // MySQL needs whitespace (or the end) after "--"; SQLite does not.
-    char after = peek(2);
+    char after = at(i + 2);
     return dialect_ == Dialect::kSqlite || after == '\0' || std::isspace(static_cast<unsigned char>(after));
   }
 
@@ -215,7 +220,7 @@ class Splitter {
       if (std::isspace(static_cast<unsigned char>(c))) {
         line += c == '\n';
         ++i;
-      } else if ((c == '-' && i + 1 < script_.size() && script_[i + 1] == '-') || (c == '#' && dialect_ == Dialect::kMysql)) {
+      } else if (line_comment_at(i)) {
         while (i < script_.size() && script_[i] != '\n') ++i;
       } else if (c == '/' && i + 1 < script_.size() && script_[i + 1] == '*' && !(i + 2 < script_.size() && script_[i + 2] == '!')) {
         std::size_t end = script_.find("*/", i + 2);

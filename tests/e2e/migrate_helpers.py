@@ -13,6 +13,8 @@ import threading
 import time
 import uuid
 
+from kept_logs import keep_output
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("STRATA_SOURCE_DIR") or os.path.abspath(os.path.join(HERE, "..", ".."))
 BLOG_APP_DIR = os.path.join(SOURCE_DIR, "examples", "blog")
@@ -47,8 +49,8 @@ def cli_env(extra=None):
 
 def run(argv, env=None, timeout=60):
     """Runs argv to completion; a CompletedProcess with text stdout and stderr."""
-    return subprocess.run(argv, env=cli_env(env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, timeout=timeout)
+    return keep_output(argv, subprocess.run(argv, env=cli_env(env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, text=True, timeout=timeout))
 
 
 def start(argv, env=None):

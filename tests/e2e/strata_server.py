@@ -37,13 +37,19 @@ import tempfile
 import time
 import uuid
 
+import known_secrets
+from kept_logs import keep_output, kept_log_path
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("STRATA_SOURCE_DIR") or os.path.abspath(os.path.join(HERE, "..", ".."))
 BLOG_APP_DIR = os.path.join(SOURCE_DIR, "examples", "blog")
 PROBE_APP_DIR = os.path.join(SOURCE_DIR, "tests", "apps", "probe")
 
-START_TIMEOUT = 10.0
-STOP_TIMEOUT = 10.0
+# Sanitizer builds run slower: CTest sets STRATA_TEST_SLOWDOWN there (tests/test_logs.cmake),
+# and timing-sensitive waits scale by it.
+SLOWDOWN = float(os.environ.get("STRATA_TEST_SLOWDOWN") or 1)
+START_TIMEOUT = 10.0 * SLOWDOWN
+STOP_TIMEOUT = 10.0 * SLOWDOWN
 LISTENING = re.compile(r"listening on http://([^\s:]+|\[[^\]]+\]):(\d+)")
 
 
@@ -279,7 +285,8 @@ def shared_mysql_server():
 DATA_API_CLUSTER_ARN = "arn:aws:rds:us-east-1:123456789012:cluster:e2e"
 DATA_API_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:e2e"
 # What the blog signs its Data API calls with (the local server checks no signatures).
-DATA_API_ENV = {"AWS_ACCESS_KEY_ID": "AKIDE2E", "AWS_SECRET_ACCESS_KEY": "e2e-secret", "AWS_REGION": "us-east-1"}
+DATA_API_ENV = {"AWS_ACCESS_KEY_ID": "AKIDE2E", "AWS_SECRET_ACCESS_KEY": known_secrets.DATA_API_SECRET_ACCESS_KEY,
+                "AWS_SESSION_TOKEN": known_secrets.DATA_API_SESSION_TOKEN, "AWS_REGION": "us-east-1"}
 
 
 class DataApiDatabase:
@@ -292,7 +299,7 @@ class DataApiDatabase:
         self.name = mysql_database.name
         tool = os.environ.get("STRATA_TOOL_BIN") or os.path.abspath(os.path.join(HERE, "..", "..", "build", "src", "strata"))
         self.workdir = tempfile.mkdtemp(prefix="strata-e2e-dataapi-")
-        self.log_path = os.path.join(self.workdir, "data-api.log")
+        self.log_path = kept_log_path("data-api", self.workdir)
         with open(self.log_path, "wb") as log:
             # The local server runs each call on one of its event loops, and a migrator waiting
             # for the migration lock holds one: room for the servers the suite starts at once.
@@ -345,8 +352,9 @@ def run_cli(binary, args, cwd=None, env=None, timeout=20):
     full_env["BLOG_JWT_SECRET"] = BLOG_JWT_SECRET  # else a blog `serve` makes a development secret in the source tree
     if env:
         full_env.update(env)
-    return subprocess.run([binary] + list(args), cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
+    argv = [binary] + list(args)
+    return keep_output(argv, subprocess.run(argv, cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout))
 
 
 class StrataServer:
@@ -380,7 +388,7 @@ class StrataServer:
         self.lambda_mode = lambda_mode
         self.extra_args = list(extra_args)
         self.env = env
-        self.log_path = os.path.join(self.workdir, "server.log")
+        self.log_path = kept_log_path(os.path.basename(binary) + "-serve", self.workdir)
         self.process = None
         self.host = None
         self.port = None

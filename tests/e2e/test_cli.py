@@ -13,6 +13,7 @@ import tempfile
 import time
 import unittest
 
+from kept_logs import kept_log_path
 from strata_server import (BLOG_APP_DIR, BLOG_JWT_SECRET, SOURCE_DIR, ServerTestCase, StrataServer, blog_binary, run_cli,
                            sqlite_migrations)
 
@@ -311,7 +312,7 @@ class ServeLifecycleTest(CliTestCase):
             probe.close()
         except OSError:
             self.skipTest("no IPv6 loopback")
-        log_path = os.path.join(self.tmp, "v6.log")
+        log_path = kept_log_path("blog-serve-v6", self.tmp)
         with open(log_path, "wb") as log:
             process = subprocess.Popen([blog_binary(), "serve", "--host", "::1", "--port", "0", "--db",
                                         "sqlite:" + os.path.join(self.tmp, "v6.db")],

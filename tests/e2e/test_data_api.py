@@ -27,6 +27,8 @@ import time
 import unittest
 import uuid
 
+from kept_logs import keep_output, kept_log_path
+
 try:
     import boto3
     from botocore.config import Config
@@ -84,8 +86,9 @@ def clean_env(extra=None):
 
 
 def run_tool(args, timeout=20):
-    return subprocess.run([tool_binary()] + list(args), env=clean_env(), stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
+    argv = [tool_binary()] + list(args)
+    return keep_output(argv, subprocess.run(argv, env=clean_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, text=True, timeout=timeout))
 
 
 class DataApiServer:
@@ -96,7 +99,7 @@ class DataApiServer:
         self.extra_args = list(extra_args)
         self.port_arg = port
         self.workdir = tempfile.mkdtemp(prefix="strata-data-api-server-")
-        self.log_path = os.path.join(self.workdir, "server.log")
+        self.log_path = kept_log_path("data-api", self.workdir)
         self.process = None
         self.host = None
         self.port = None

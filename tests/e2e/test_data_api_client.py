@@ -17,6 +17,8 @@ import unittest
 import urllib.parse
 from unittest import mock
 
+import known_secrets
+from kept_logs import kept_log_path
 from strata_server import BLOG_APP_DIR, SOURCE_DIR, StrataServer, blog_binary, shared_mysql_server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -123,7 +125,7 @@ class BlogThroughDataApiTest(unittest.TestCase):
     def setUpClass(cls):
         cls.mysql = shared_mysql_server().create_database("dataapi_client_")
         cls.workdir = tempfile.mkdtemp(prefix="strata-dataapi-client-")
-        log_path = os.path.join(cls.workdir, "data-api.log")
+        log_path = cls.data_api_log_path = kept_log_path("data-api", cls.workdir)
         cls.data_api_log = open(log_path, "wb")
         cls.data_api = subprocess.Popen([built("STRATA_TOOL_BIN", "src", "strata"), "data-api", "--port", "0",
                                          "--db", cls.mysql.url], stdin=subprocess.DEVNULL, stdout=cls.data_api_log,
@@ -138,7 +140,7 @@ class BlogThroughDataApiTest(unittest.TestCase):
         if not port:
             cls.tearDownClass()
             raise AssertionError("strata data-api did not start")
-        environment = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret-for-the-test",
+        environment = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": known_secrets.CLIENT_SECRET_ACCESS_KEY,
                        "AWS_REGION": "eu-west-1"}
         cls.server = StrataServer(blog_binary(), cwd=BLOG_APP_DIR, env=environment,
                                   database=DataApiUrl("http://127.0.0.1:%s" % port, cls.mysql.name))
@@ -184,9 +186,9 @@ class BlogThroughDataApiTest(unittest.TestCase):
     def test_the_requests_were_signed(self):
         # The server logs each call; the blog's own log names no secret.
         self.server.json_request("GET", "/posts")
-        with open(os.path.join(self.workdir, "data-api.log")) as log:
+        with open(self.data_api_log_path) as log:
             self.assertIn("/Execute 200", log.read())
-        self.assertNotIn("secret-for-the-test", self.server.log())
+        self.assertNotIn(known_secrets.CLIENT_SECRET_ACCESS_KEY, self.server.log())
 
 
 class SignedDataApiTest(unittest.TestCase):
@@ -198,9 +200,10 @@ class SignedDataApiTest(unittest.TestCase):
         cls.workdir = tempfile.mkdtemp(prefix="strata-dataapi-auth-")
         cls.credentials = os.path.join(cls.workdir, "credentials")
         with open(cls.credentials, "w") as out:
-            out.write("[default]\naws_access_key_id = AKIDLOCALTEST\naws_secret_access_key = the-local-secret\n"
-                      "[other]\naws_access_key_id = AKIDSECOND\naws_secret_access_key = second-secret\n")
-        log_path = os.path.join(cls.workdir, "data-api.log")
+            out.write("[default]\naws_access_key_id = AKIDLOCALTEST\naws_secret_access_key = %s\n"
+                      "[other]\naws_access_key_id = AKIDSECOND\naws_secret_access_key = %s\n"
+                      % (known_secrets.PROFILE_SECRET_ACCESS_KEY, known_secrets.SECOND_PROFILE_SECRET_ACCESS_KEY))
+        log_path = kept_log_path("data-api", cls.workdir)
         cls.log = open(log_path, "wb")
         # MariaDB behind it: the Data API client speaks to Aurora MySQL.
         cls.mysql = shared_mysql_server().create_database("dataapi_signed_")
@@ -247,14 +250,14 @@ class SignedDataApiTest(unittest.TestCase):
         self.assertIn("must be SigV4-signed", self.start_line)
 
     def test_a_key_of_the_file_is_served(self):
-        self.assertEqual(self.execute("AKIDLOCALTEST", "the-local-secret"), [[{"longValue": 1}]])
-        self.assertEqual(self.execute("AKIDSECOND", "second-secret"), [[{"longValue": 1}]])
+        self.assertEqual(self.execute("AKIDLOCALTEST", known_secrets.PROFILE_SECRET_ACCESS_KEY), [[{"longValue": 1}]])
+        self.assertEqual(self.execute("AKIDSECOND", known_secrets.SECOND_PROFILE_SECRET_ACCESS_KEY), [[{"longValue": 1}]])
 
     def test_a_wrong_secret_is_an_invalid_signature(self):
         self.assertEqual(self.execute("AKIDLOCALTEST", "not-the-secret"), ("InvalidSignatureException", 403))
 
     def test_an_unknown_key_is_unrecognized(self):
-        self.assertEqual(self.execute("AKIDSOMEONEELSE", "the-local-secret"), ("UnrecognizedClientException", 403))
+        self.assertEqual(self.execute("AKIDSOMEONEELSE", known_secrets.PROFILE_SECRET_ACCESS_KEY), ("UnrecognizedClientException", 403))
 
     def test_an_unsigned_request_is_refused(self):
         import http.client
@@ -272,7 +275,7 @@ class SignedDataApiTest(unittest.TestCase):
         tool = built("STRATA_TOOL_BIN", "src", "strata")
         migrations = os.path.join(self.workdir, "migrations")
         os.makedirs(migrations, exist_ok=True)
-        env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDLOCALTEST", AWS_SECRET_ACCESS_KEY="the-local-secret",
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDLOCALTEST", AWS_SECRET_ACCESS_KEY=known_secrets.PROFILE_SECRET_ACCESS_KEY,
                    AWS_REGION="eu-west-1")
         env.pop("AWS_SESSION_TOKEN", None)
         good = subprocess.run([tool, "migrate", "--db", url, "--dir", migrations, "status", "--json"], env=env,
@@ -298,7 +301,7 @@ class StatementTimeoutTest(unittest.TestCase):
         cls.workdir = tempfile.mkdtemp(prefix="strata-dataapi-timeout-")
         cls.servers = {}
         for name, url in (("mysql", cls.mysql.url), ("sqlite", "sqlite:" + os.path.join(cls.workdir, "t.db"))):
-            log_path = os.path.join(cls.workdir, name + ".log")
+            log_path = kept_log_path("data-api-" + name, cls.workdir)
             log = open(log_path, "wb")
             process = subprocess.Popen([built("STRATA_TOOL_BIN", "src", "strata"), "data-api", "--port", "0", "--db", url,
                                         "--statement-timeout-ms", "1000"], stdin=subprocess.DEVNULL, stdout=log,

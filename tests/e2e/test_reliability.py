@@ -16,6 +16,7 @@ import time
 import unittest
 import urllib.parse
 
+import known_secrets
 from strata_server import (BLOG_APP_DIR, Mode, ServerTestCase, blog_binary, read_http_response, recv_until_closed,
                            run_cli)
 
@@ -339,7 +340,7 @@ class SqlInjectionTest(ReliabilityTestCase):
         self.assertEqual(status, 200, page)
 
 
-SECRET = "SeCrEt-PaSs-123"
+SECRET = known_secrets.URL_PASSWORD
 SECRET_URL = "mysql://strata:%s@127.0.0.1:1/none" % SECRET  # port 1 on loopback: nothing listens
 
 

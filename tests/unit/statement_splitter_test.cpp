@@ -235,6 +235,13 @@ TEST(MysqlSplitter, DashDashWithoutSpaceIsNotAComment) {
   EXPECT_EQ(mysql("SELECT 5--1;\nSELECT 2;"), (Texts{"SELECT 5--1", "SELECT 2"}));
 }
 
+// Found by fuzzing (tests/fuzz): the re-scan that trims a statement took "--x" for a comment.
+TEST(MysqlSplitter, DashDashWithoutSpaceStartingAStatementIsKept) {
+  auto statements = split_statements("SELECT 1;\n--1;\n--x\nSELECT 2;", Dialect::kMysql);
+  EXPECT_EQ(texts(statements), (Texts{"SELECT 1", "--1", "--x\nSELECT 2"}));
+  EXPECT_EQ(lines(statements), (std::vector<int>{1, 2, 3}));
+}
+
 TEST(MysqlSplitter, DashDashWithTabIsAComment) {
   EXPECT_EQ(mysql("SELECT 1 --\tcomment; here\n;\nSELECT 2;"), (Texts{"SELECT 1 --\tcomment; here", "SELECT 2"}));
 }

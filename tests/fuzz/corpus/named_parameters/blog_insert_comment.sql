@@ -1,0 +1,1 @@
+INSERT INTO comments (comment_text, post_id, created_at, updated_at) VALUES (:text, :post_id, :now, :now)

@@ -1,0 +1,1 @@
+UPDATE posts SET title = COALESCE(:title, title), slug = COALESCE(:slug, slug) WHERE id = :id

@@ -1,0 +1,1 @@
+SELECT '10:30:00', TIME(':00'), :_u, a:b FROM t

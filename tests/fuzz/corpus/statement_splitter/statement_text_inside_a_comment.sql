@@ -1,0 +1,2 @@
+L
+/*“*/; /*1lk! VALUES *'itË\'quoue\''); /“**!"ÿÿÿÿÿÿÿÿÞßš‡ÿœ*//; * SELKCTcommenT
