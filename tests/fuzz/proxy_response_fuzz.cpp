@@ -19,14 +19,14 @@ using strata::fuzz::check;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view json(reinterpret_cast<const char*>(data), size);
   std::string why;
-  auto response = strata::lambda::from_response_json(json, &why);
+  auto response = strata::lambda::from_response_json(json, strata::PayloadFormat::kV1, &why);
   if (!response) {
     check(!why.empty(), "a refused response says why");
     return 0;
   }
   check(response->status_code >= 100 && response->status_code <= 599, "the status code is 100..599");
   std::string first = strata::lambda::to_response_json(*response);
-  auto again = strata::lambda::from_response_json(first, &why);
+  auto again = strata::lambda::from_response_json(first, strata::PayloadFormat::kV1, &why);
   check(again.has_value(), "the JSON of an accepted response is accepted", why);
   std::string second = strata::lambda::to_response_json(*again);
   check(first == second, "response -> JSON -> response is a fixed point", first + "\n  then\n  " + second);
