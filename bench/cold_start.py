@@ -10,6 +10,10 @@
         minimal Runtime API on 127.0.0.1 serving one GET /posts event: until its POST .../response has arrived.
     cold_start.py curl RUNS
         the floor of that loop: one curl process doing the GET /next and the POST /response.
+    cold_start.py http RUNS PORT PATH DIR COMMAND...
+        any server given its port on the command line (the benchmark peer, serverless-offline): COMMAND started
+        in DIR until its first 200 on GET http://127.0.0.1:PORT/PATH, tried every 0.1 ms (every connection
+        refused, or any other status, is tried again); then SIGTERM.
     cold_start.py exit RUNS [COMMAND...]
         a process that only exits (default /bin/true): until wait() returns.
 
@@ -126,6 +130,44 @@ def serve_once(blog, app_dir, db_url):
                 process.wait(5)
             except subprocess.TimeoutExpired:
                 pass
+        finish(process)
+
+
+def http_once(argv, port, path, cwd):
+    process, t0 = spawn(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL, start_new_session=True)
+    request = ("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % (path, port)).encode()
+    try:
+        while True:
+            if process.poll() is not None:
+                raise SystemExit("%s exited (%s) before answering" % (argv[0], process.returncode))
+            try:
+                sock = socket.create_connection(("127.0.0.1", port))
+            except ConnectionRefusedError:
+                time.sleep(POLL)
+                continue
+            with sock:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                sock.sendall(request)
+                try:
+                    status = read_http_response(sock)
+                except ConnectionError:
+                    status = 0
+            if status == 200:
+                return time.perf_counter() - t0
+            time.sleep(POLL)
+    finally:
+        # The whole session: a server may have started children of its own.
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # what outlived it, or it after 10 s
+        except ProcessLookupError:
+            pass
         finish(process)
 
 
@@ -295,6 +337,9 @@ def main():
         times = runtime_runs(runs, *args)
     elif mode == "curl" and not args:
         times = curl_runs(runs)
+    elif mode == "http" and len(args) >= 4:
+        port, path, cwd, argv = int(args[0]), args[1], args[2], args[3:]
+        times = [http_once(argv, port, path, cwd) for _ in range(runs)]
     elif mode == "exit":
         times = exit_runs(runs, args or ["/bin/true"])
     else:

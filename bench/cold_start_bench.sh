@@ -7,6 +7,7 @@
 #     POST /response arriving; beside one curl process doing the same two requests and a process that only
 #     exits (/bin/true), the floors;
 #   - the binary's size, stripped too, and how many shared libraries it loads.
+# The serve row adds its ratio to serverless-offline's start when run_all.sh ran peer_bench.sh first.
 #   bench/cold_start_bench.sh [RUNS]      median and min of RUNS (default 20; 5 with BENCH_QUICK=1)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -39,7 +40,7 @@ curl_row=$(cold curl "$runs")
 read -r curl_ms _ <<<"$curl_row"
 read -r runtime_ms _ <<<"$runtime_row"
 read -r serve_ms _ <<<"$serve_row"
-ms_row "blog serve --port 0 to first GET /posts 200 (20 posts)" "$serve_row" "$(ratio "$serve_ms" "$exit_ms")x /bin/true"
+ms_row "blog serve --port 0 to first GET /posts 200 (20 posts)" "$serve_row" "$(ratio "$serve_ms" "$exit_ms")x /bin/true$(peer_x_ms "$serve_ms")"
 ms_row "  the same on a new SQLite file (3 migrations applied)" "$fresh_row"
 ms_row "blog as Lambda runtime: exec to POST /response (get_posts)" "$runtime_row" \
   "$(ratio "$runtime_ms" "$curl_ms")x curl, $(ratio "$runtime_ms" "$exit_ms")x /bin/true"

@@ -5,7 +5,8 @@
 #   bench/http_bench.sh [SECONDS] [CONNECTIONS]
 # Rows: nginx; GET /posts (20 posts, about 3.1 KB), GET /posts/{id}, POST /posts (a new slug each request) on
 # SQLite and on MariaDB; GET /posts through `serve --lambda` (each function as warm processes of the blog
-# behind the local Runtime API). Knobs: see bench/lib.sh (BENCH_QUICK=1, BENCH_MARIADB=0, BENCH_LAMBDA=0).
+# behind the local Runtime API); GET /posts rows add their ratio to serverless-offline when run_all.sh ran
+# peer_bench.sh first (bench/lib.sh peer_x_rps). Knobs: see bench/lib.sh (BENCH_QUICK=1, BENCH_MARIADB=0, BENCH_LAMBDA=0).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 wrk_seconds=${1:-$wrk_seconds}
@@ -50,7 +51,7 @@ x_nginx() { read -r rps _ <<<"$1"; echo "$(ratio "$rps" "$nginx_rps")x nginx"; }
 
 get_row=$(wrk_measure "http://127.0.0.1:$sqlite_port/posts")
 read -r get_rps _ <<<"$get_row"
-wrk_row $section "blog serve, GET /posts (SQLite)" "$get_row" "$(x_nginx "$get_row")"
+wrk_row $section "blog serve, GET /posts (SQLite)" "$get_row" "$(x_nginx "$get_row")$(peer_x_rps "$get_rps")"
 row=$(wrk_measure "http://127.0.0.1:$sqlite_port/posts/7")
 wrk_row $section "blog serve, GET /posts/{id} (SQLite)" "$row" "$(x_nginx "$row")"
 
@@ -63,7 +64,7 @@ if [ "${BENCH_LAMBDA:-1}" != 0 ]; then
   row=$(wrk_measure "http://127.0.0.1:$blog_port/posts")
   read -r rps _ <<<"$row"
   wrk_row $section "blog serve --lambda, GET /posts (SQLite)" "$row" \
-    "$(x_nginx "$row"), $(ratio "$rps" "$get_rps")x in-process"
+    "$(x_nginx "$row"), $(ratio "$rps" "$get_rps")x in-process$(peer_x_rps "$rps")"
   bench_stop_pid "$lambda_pid"
 fi
 
@@ -76,7 +77,8 @@ if [ "$bench_mariadb" != 0 ]; then
   start_blog blog-mariadb "$mariadb_url"
   seed_blog "$blog_port"
   row=$(wrk_measure "http://127.0.0.1:$blog_port/posts")
-  wrk_row $section "blog serve, GET /posts (MariaDB)" "$row" "$(x_nginx "$row")"
+  read -r rps _ <<<"$row"
+  wrk_row $section "blog serve, GET /posts (MariaDB)" "$row" "$(x_nginx "$row")$(peer_x_rps "$rps")"
   row=$(wrk_measure "http://127.0.0.1:$blog_port/posts/7")
   wrk_row $section "blog serve, GET /posts/{id} (MariaDB)" "$row" "$(x_nginx "$row")"
   row=$(wrk_measure "http://127.0.0.1:$blog_port/posts" "$bench_root/bench/post_posts.lua" "$(blog_token)")

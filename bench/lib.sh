@@ -177,6 +177,22 @@ wrk_row() {
   bench_row "$1" "$2" "$rps req/s" "$detail" "${4:-}"
 }
 
+# The peer's figures of this run ("GET_rps cold_ms", written by peer_bench.sh when run_all.sh runs it first):
+# peer_x_rps RPS prints "; N.NNx serverless-offline", peer_x_ms MS "; N.NNx faster than serverless-offline";
+# both print nothing without them.
+peer_x_rps() {
+  local rps
+  [ -s "${BENCH_PEER_FIGURES:-}" ] || return 0
+  read -r rps _ <"$BENCH_PEER_FIGURES"
+  echo "; $(ratio "$1" "$rps")x serverless-offline"
+}
+peer_x_ms() {
+  local ms
+  [ -s "${BENCH_PEER_FIGURES:-}" ] || return 0
+  read -r _ ms <"$BENCH_PEER_FIGURES"
+  echo "; $(ratio "$ms" "$1")x faster than serverless-offline"
+}
+
 bench_quick_note() {
   if [ "$bench_quick" = 1 ]; then echo "(BENCH_QUICK=1: short runs, figures are only a validation)"; fi
 }

@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Every benchmark, one after another, and one table of all their rows.
-#   bench/run_all.sh [http data_api migrate cold_start]     (default: all four, in that order)
-# Each part is also a script of its own: bench/http_bench.sh, data_api_bench.sh, migrate_bench.sh,
-# cold_start_bench.sh. Their own output goes to $BENCH_LOG_DIR (default: <build>/bench-logs).
+#   bench/run_all.sh [peer http data_api migrate cold_start]     (default: all five, in that order)
+# Each part is also a script of its own: bench/peer_bench.sh, http_bench.sh, data_api_bench.sh, migrate_bench.sh,
+# cold_start_bench.sh. The peer (serverless-offline) runs first: the later parts put its figures of this run
+# beside theirs (BENCH_PEER_FIGURES, bench/lib.sh peer_x_rps). Their own output goes to $BENCH_LOG_DIR (default: <build>/bench-logs).
 # Knobs: see bench/lib.sh (STRATA_BUILD_DIR, BENCH_QUICK=1, BENCH_MARIADB=0, ...). Run on a quiet machine:
 # the figures of a loaded one are not worth comparing.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(http data_api migrate cold_start)
+[ ${#parts[@]} -gt 0 ] || parts=(peer http data_api migrate cold_start)
 logs=${BENCH_LOG_DIR:-$build_dir/bench-logs}
 mkdir -p "$logs"
 need_build
 
 rows="$bench_work/rows.tsv"
 : >"$rows"
+export BENCH_PEER_FIGURES="$bench_work/peer-figures"
 failed=()
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 for part in "${parts[@]}"; do
