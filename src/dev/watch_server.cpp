@@ -28,7 +28,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kReadyTimeout = std::chrono::seconds(60);
-constexpr auto kDrainLimit = std::chrono::seconds(30);
 
 std::string seconds_text(Clock::duration took) {
   std::ostringstream out;

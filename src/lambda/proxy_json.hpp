@@ -29,7 +29,10 @@ inline void write_member(json::Writer& writer, const char* key, std::string_view
 // Names in first-seen order, each with every value, grouped as `map` compares names.
 inline std::vector<std::pair<std::string_view, std::vector<std::string_view>>> grouped(const MultiMap& map) {
   std::vector<std::pair<std::string_view, std::vector<std::string_view>>> groups;
-  for (const auto& [name, value] : map.entries()) {
+  for (const auto& entry : map.entries()) {
+    // Not a structured binding: clang before 16 cannot capture one in the lambda.
+    const std::string& name = entry.first;
+    const std::string& value = entry.second;
     auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return map.same_name(g.first, name); });
     if (group == groups.end()) {
       groups.push_back({name, {value}});
