@@ -173,6 +173,8 @@ db::Parameters read_parameters(const Value* list, const std::string& where) {
     parameter.name = string_member(item, "name", false);
     if (parameter.name.empty()) throw ApiError::bad_request(item_where + ".name is required");
     if (parameter.name.front() == ':') parameter.name.erase(0, 1);
+    // ":" alone names nothing a statement could refer to.
+    if (parameter.name.empty()) throw ApiError::bad_request(item_where + ".name is required");
     const Value* value = member(item, "value");
     if (!value) throw ApiError::bad_request("Parameter " + parameter.name + " has no value");
     parameter.value = read_field(*value, "Parameter " + parameter.name + " value");
