@@ -16,6 +16,9 @@ jobs=${STRATA_FUZZ_JOBS:-2}
 # A fixed seed by default, so that the test command's run explores the same inputs each time
 # (a finding there is not luck of the day); STRATA_FUZZ_SEED=0 lets libFuzzer pick one.
 seed=${STRATA_FUZZ_SEED:-1}
+# With STRATA_FUZZ_RUNS=N each target stops after N inputs (SECONDS stays the cap): with the fixed
+# seed, that is the same inputs on every machine, only a prefix of them on a slower one.
+runs=${STRATA_FUZZ_RUNS:--1}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(statement_splitter named_parameters project_file proxy_event proxy_response data_api_request)
@@ -35,12 +38,14 @@ cmake --build "$build_dir" --target fuzz_targets -- -j"$(nproc)"
 # One target for $seconds; its log and any crashing input go to <build>/fuzz/<target>/.
 fuzz_one() {
   local target=$1 out="$build_dir/fuzz/$1"
+  # A counted run starts from the committed seeds alone, so it explores the same inputs every time.
+  if [ "$runs" != -1 ]; then rm -rf "$out/corpus"; fi
   mkdir -p "$out/corpus"
   rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-*
-  if "$build_dir/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -seed="$seed" -timeout=10 -rss_limit_mb=2048 \
+  if "$build_dir/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -runs="$runs" -seed="$seed" -timeout=10 -rss_limit_mb=2048 \
        -print_final_stats=1 -artifact_prefix="$out/" "$out/corpus" "$root/tests/fuzz/corpus/$target" \
        >"$out/log" 2>&1; then
-    echo "fuzz: $target: $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/log" | grep -o '[0-9]*$') runs in ${seconds}s, no failure"
+    echo "fuzz: $target: $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/log" | grep -o '[0-9]*$') runs (${seconds}s at most), no failure"
     return 0
   fi
   echo "fuzz: $target FAILED; the end of its log ($out/log):" >&2

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every test: installs what the build and the tests need (Debian packages),
 # builds, then runs the unit and end-to-end tests through CTest; then fuzzes each
-# parser for a bounded time (scripts/fuzz.sh, $STRATA_FUZZ_SECONDS each, default 60;
-# 0 skips). In CI (CI=true, or STRATA_TEST_SANITIZE=1) the whole suite runs a second
+# parser for a bounded number of inputs from a fixed seed (scripts/fuzz.sh, $STRATA_FUZZ_RUNS,
+# default a million, and at most $STRATA_FUZZ_SECONDS each, default 60; 0 skips). In CI (CI=true, or STRATA_TEST_SANITIZE=1) the whole suite runs a second
 # time, built with AddressSanitizer and UndefinedBehaviorSanitizer (clang) in
 # build-sanitize/, which the fuzzers then share.
 set -euo pipefail
@@ -28,5 +28,6 @@ fi
 
 if [ "${STRATA_FUZZ_SECONDS:-60}" != 0 ]; then
   if [ -f "$sanitize_dir/build.ninja" ]; then export STRATA_FUZZ_BUILD_DIR=${STRATA_FUZZ_BUILD_DIR:-$sanitize_dir}; fi
-  "$root/scripts/fuzz.sh" "${STRATA_FUZZ_SECONDS:-60}"
+  # A million inputs per target from a fixed seed, 60 s at most: the same inputs on every run and machine.
+  STRATA_FUZZ_RUNS=${STRATA_FUZZ_RUNS:-1000000} "$root/scripts/fuzz.sh" "${STRATA_FUZZ_SECONDS:-60}"
 fi

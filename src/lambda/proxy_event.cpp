@@ -44,8 +44,9 @@ void write_multi_map(json::Writer& writer, const char* key, const MultiMap& map,
 }
 
 // Fills `into` from a multi-value map if the event has one, else from the single-value map.
+// multi_key "" means the map has no multi-value form (an event member named "" is not one).
 void read_map(const Value& event, const char* multi_key, const char* single_key, MultiMap& into) {
-  if (const Value* multi = object_member(event, multi_key)) {
+  if (const Value* multi = *multi_key ? object_member(event, multi_key) : nullptr) {
     for (const auto& member : multi->GetObject()) {
       if (!member.value.IsArray()) continue;
       for (const auto& value : member.value.GetArray()) {
