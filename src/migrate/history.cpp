@@ -1,6 +1,14 @@
 #include "migrate/history.hpp"
 
+#include <algorithm>
+
 namespace strata::migrate {
+
+bool has_statement_in_flight(const HistoryRow& row) {
+  if (row.success || row.statement_hashes.empty()) return false;
+  auto hashes = std::count(row.statement_hashes.begin(), row.statement_hashes.end(), ',') + 1;
+  return hashes == row.statements_applied + 1;
+}
 
 bool history_table_exists(db::Client& client) {
   const char* sql = client.engine() == "mysql"
@@ -102,7 +110,7 @@ std::int64_t delete_failed_rows(db::Client& client, const std::string& version) 
 }
 
 void update_failed_row(db::Client& client, const HistoryRow& row) {
-  client.execute(
+  db::ResultSet result = client.execute(
       "UPDATE strata_schema_history SET description = :description, script = :script, checksum = :checksum,"
       " installed_by = :installed_by, installed_on = :installed_on, execution_time_us = :execution_time_us,"
       " success = :success, statements_applied = :statements_applied, statement_hashes = :statement_hashes"
@@ -112,6 +120,12 @@ void update_failed_row(db::Client& client, const HistoryRow& row) {
         parameters.push_back({"failed", false});
         return parameters;
       }());
+  // (Matched rows, not changed ones, on MySQL as on SQLite: an update to the same values counts.)
+  if (result.number_of_records_updated == 0) {
+    throw db::Error(db::ErrorKind::kOther, 0,
+                    "the history row of version " + row.version + " (" + row.script +
+                        ") vanished while it ran: was the history edited, or another migrator run without the lock?");
+  }
 }
 
 void update_checksum(db::Client& client, const std::string& version, const std::string& checksum) {

@@ -22,10 +22,15 @@ struct HistoryRow {
   std::int64_t execution_time_us = 0;
   bool success = false;
   // Statements of the script that completed, and the SHA-256 of each, comma
-  // separated: what lets a half-applied MySQL migration resume safely.
+  // separated: what lets a half-applied MySQL migration resume safely. While a
+  // statement that commits by itself runs, its hash follows those of the completed
+  // ones (one hash more than statements_applied): it may or may not have taken effect.
   std::int64_t statements_applied = 0;
   std::string statement_hashes;
 };
+
+// Whether `row` records a statement that was running when its migrator stopped.
+bool has_statement_in_flight(const HistoryRow& row);
 
 // The script name a baseline row carries instead of a file name.
 inline constexpr const char* kBaselineScript = "<< baseline >>";
@@ -42,6 +47,7 @@ void append_history(db::Client& client, const HistoryRow& row);
 // Removes the failed rows of `version` (a retry succeeded, or repair). Returns how many.
 std::int64_t delete_failed_rows(db::Client& client, const std::string& version);
 // Rewrites the failed (in-progress) row of row.version with `row`'s fields.
+// Throws db::Error if there is none (the history changed under the migrator).
 void update_failed_row(db::Client& client, const HistoryRow& row);
 // Re-records the checksum of the successful row of `version`.
 void update_checksum(db::Client& client, const std::string& version, const std::string& checksum);

@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/sha256.hpp"
+#include "db/sql_keyword.hpp"
 
 namespace strata::migrate {
 namespace {
@@ -38,6 +39,39 @@ std::string join_hashes(const std::vector<Statement>& statements, std::size_t co
   }
   return joined;
 }
+
+// Data statements run in a transaction with their history row: they and their record commit together.
+bool is_data_statement(const std::string& sql) {
+  std::string keyword = db::first_keyword(sql);
+  return keyword == "INSERT" || keyword == "UPDATE" || keyword == "DELETE" || keyword == "REPLACE";
+}
+
+// MySQL's answers to a schema change run a second time: "already exists" to a create,
+// "does not exist" to a drop. To a statement that was in flight when its migrator
+// stopped, they say it took effect then. (Not "no such table" or "unknown column":
+// those come from typos as often as from a rename that ran.)
+bool says_already_applied(const db::Error& error) {
+  switch (error.code()) {
+    case 1007:  // ER_DB_CREATE_EXISTS
+    case 1008:  // ER_DB_DROP_EXISTS
+    case 1050:  // ER_TABLE_EXISTS_ERROR (tables, views, a rename's target)
+    case 1051:  // ER_BAD_TABLE_ERROR (DROP TABLE)
+    case 1060:  // ER_DUP_FIELDNAME (ADD COLUMN)
+    case 1061:  // ER_DUP_KEYNAME (CREATE INDEX, ADD INDEX)
+    case 1091:  // ER_CANT_DROP_FIELD_OR_KEY (DROP COLUMN, DROP INDEX)
+    case 1304:  // ER_SP_ALREADY_EXISTS
+    case 1305:  // ER_SP_DOES_NOT_EXIST
+    case 1359:  // ER_TRG_ALREADY_EXISTS
+    case 1360:  // ER_TRG_DOES_NOT_EXIST
+    case 1826:  // ER_FK_DUP_NAME
+      return true;
+    default:
+      return false;
+  }
+}
+
+constexpr const char* kRanWhenCut =
+    " (it was running when an earlier migrator stopped, and may have taken effect then)";
 
 // The newest history row of `version`, or nullptr.
 const HistoryRow* latest_row(const std::vector<HistoryRow>& history, const std::string& version) {
@@ -199,8 +233,12 @@ std::vector<Problem> Migrator::problems_of(const std::vector<MigrationStatus>& r
         break;
       case State::kFailed:
         problems.push_back({Problem::Kind::kFailed, entry.version, entry.script,
-                            entry.script + " failed after " + std::to_string(entry.applied->statements_applied) +
-                                " statements; fix it and run up to resume, or repair"});
+                            has_statement_in_flight(*entry.applied)
+                                ? entry.script + " was cut off during statement " +
+                                      std::to_string(entry.applied->statements_applied + 1) +
+                                      " (a migrator stopped); run up to resume"
+                                : entry.script + " failed after " + std::to_string(entry.applied->statements_applied) +
+                                      " statements; fix it and run up to resume, or repair"});
         break;
       case State::kPending:
         if (newest_applied && version && *version < *newest_applied) {
@@ -239,7 +277,7 @@ std::vector<PlannedMigration> Migrator::plan(const std::optional<Version>& targe
     const HistoryRow* latest = latest_row(history, script.version.text());
     if (latest && latest->success) continue;
     std::vector<Statement> statements = split(script);
-    std::size_t first = latest ? resume_point(script, statements, *latest) : 0;
+    std::size_t first = latest ? resume_point(script, statements, *latest).first : 0;
     planned.push_back({script.version.text(), script.file_name, std::move(statements), first});
   }
   return planned;
@@ -315,7 +353,7 @@ std::vector<Statement> Migrator::split(const MigrationScript& script) const {
 }
 
 HistoryRow Migrator::history_row(const MigrationScript& script, const std::vector<Statement>& statements,
-                                 std::size_t applied, bool success) const {
+                                 std::size_t applied, bool success, bool in_flight) const {
   HistoryRow row;
   row.version = script.version.text();
   row.description = script.description;
@@ -325,43 +363,126 @@ HistoryRow Migrator::history_row(const MigrationScript& script, const std::vecto
   row.installed_on = clock::sql_datetime(std::chrono::system_clock::now());
   row.success = success;
   row.statements_applied = static_cast<std::int64_t>(applied);
-  row.statement_hashes = join_hashes(statements, applied);
+  row.statement_hashes = join_hashes(statements, applied + (in_flight ? 1 : 0));
   return row;
 }
 
-void Migrator::run_statements(const MigrationScript& script, const std::vector<Statement>& statements,
-                              std::size_t first, bool track_progress, bool& has_row) {
-  for (std::size_t i = first; i < statements.size(); ++i) {
-    try {
-      client_.execute(statements[i].text);
-      if (lock_) lock_->check_held();
-    } catch (const db::Error& error) {
-      std::string where = (directory_ / script.file_name).string() + ":" + std::to_string(statements[i].line);
-      throw MigrationError(where + ": migration " + script.version.text() + " failed at statement " +
-                           std::to_string(i + 1) + " of " + std::to_string(statements.size()) + ": " + error.what() +
-                           (track_progress && i > 0 ? " (statements 1 to " + std::to_string(i) +
-                                                          " were applied and stay applied: MySQL commits DDL at once; "
-                                                          "fix the failing statement and run up again to resume there)"
-                                                    : ""));
-    }
-    // The failed row follows the work, so a migrator killed here leaves a row to resume from.
-    if (track_progress && i + 1 < statements.size()) {
-      if (lock_) lock_->check_held();
-      HistoryRow progress = history_row(script, statements, i + 1, false);
-      has_row ? update_failed_row(client_, progress) : append_history(client_, progress);
-      has_row = true;
-    }
+MigrationError Migrator::statement_error(const MigrationScript& script, const std::vector<Statement>& statements,
+                                         std::size_t i, const std::string& what) const {
+  std::string where = (directory_ / script.file_name).string() + ":" + std::to_string(statements[i].line);
+  return MigrationError(where + ": migration " + script.version.text() + " failed at statement " +
+                        std::to_string(i + 1) + " of " + std::to_string(statements.size()) + ": " + what);
+}
+
+void Migrator::execute_statement(const MigrationScript& script, const std::vector<Statement>& statements,
+                                 std::size_t i, const std::string& note) {
+  try {
+    client_.execute(statements[i].text);
+  } catch (const db::Error& error) {
+    throw statement_error(script, statements, i, error.what() + note);
   }
+  if (lock_) lock_->check_held();
+}
+
+void Migrator::write_row(const HistoryRow& row, bool& has_row) {
+  if (lock_) lock_->check_held();
+  has_row ? update_failed_row(client_, row) : append_history(client_, row);
+  has_row = true;
 }
 
 AppliedMigration Migrator::record_success(const MigrationScript& script, const std::vector<Statement>& statements,
-                                          std::chrono::steady_clock::time_point started, bool has_failed_row) {
-  if (lock_) lock_->check_held();
+                                          std::chrono::steady_clock::time_point started, bool& has_row) {
   auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   HistoryRow row = history_row(script, statements, statements.size(), true);
   row.execution_time_us = took.count();
-  has_failed_row ? update_failed_row(client_, row) : append_history(client_, row);
+  write_row(row, has_row);
   return {script.version.text(), script.file_name, statements.size(), took};
+}
+
+void Migrator::record_failure(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t i,
+                              bool has_row) {
+  if (!has_row) return;
+  try {
+    // Without the lock (the connection dropped), the row is another migrator's now.
+    if (lock_) lock_->check_held();
+    // The failed statement did not take effect (MySQL's DDL is atomic): the row stops marking it in flight,
+    // so that the next up runs it again as any other.
+    if (i == 0) {
+      delete_failed_rows(client_, script.version.text());
+    } else {
+      write_row(history_row(script, statements, i, false), has_row);
+    }
+  } catch (const std::exception& error) {
+    // The connection went with the statement: the row still marks it in flight, which the next up handles.
+    log::info("migrate: could not record the failure of " + script.file_name + ": " + error.what());
+  }
+}
+
+void Migrator::run_again_after_cut(const MigrationScript& script, const std::vector<Statement>& statements,
+                                   std::size_t i, const std::string& note) {
+  try {
+    client_.execute(statements[i].text);
+  } catch (const db::Error& error) {
+    if (!says_already_applied(error)) {
+      throw statement_error(script, statements, i, error.what() + note);
+    }
+    log::info("migrate: " + script.file_name + ": statement " + std::to_string(i + 1) + " (line " +
+              std::to_string(statements[i].line) + ") was running when an earlier migrator stopped and took effect "
+              "then (MySQL answers now: " + error.what() + "); counted as applied");
+  }
+  if (lock_) lock_->check_held();
+}
+
+AppliedMigration Migrator::run_tracked(const MigrationScript& script, const std::vector<Statement>& statements,
+                                       ResumePoint from, bool has_row, std::chrono::steady_clock::time_point started) {
+  // The history row follows the work so that a migrator killed at any instant leaves
+  // a row saying exactly what may have run: before a statement that commits by itself
+  // (DDL, and everything through the Data API, whose one transaction DDL ends), the
+  // row records the statements done and this one in flight; a data statement commits
+  // in one transaction with its row, when the client keeps a session of its own.
+  bool own_transactions = client_.keeps_session();
+  for (std::size_t i = from.first; i < statements.size(); ++i) {
+    bool last = i + 1 == statements.size();
+    bool resumed_in_flight = from.in_flight && i == from.first;
+    std::string note = resumed_in_flight ? kRanWhenCut : "";
+    if (i > 0) {
+      note += " (statements 1 to " + std::to_string(i) +
+              " were applied and stay applied: MySQL commits DDL at once; fix the failing statement and run up "
+              "again to resume there)";
+    }
+    try {
+      if (own_transactions && is_data_statement(statements[i].text)) {
+        std::optional<AppliedMigration> done;
+        client_.begin();
+        try {
+          execute_statement(script, statements, i, note);
+          if (last) {
+            done = record_success(script, statements, started, has_row);
+          } else {
+            write_row(history_row(script, statements, i + 1, false), has_row);
+          }
+          client_.commit();
+        } catch (...) {
+          try {
+            client_.rollback();
+          } catch (const db::Error&) {
+            // Gone with its connection: the server rolled it back.
+          }
+          throw;
+        }
+        if (done) return std::move(*done);
+      } else if (resumed_in_flight) {
+        run_again_after_cut(script, statements, i, note);
+      } else {
+        write_row(history_row(script, statements, i, false, true), has_row);
+        execute_statement(script, statements, i, note);
+      }
+    } catch (const MigrationError&) {
+      record_failure(script, statements, i, has_row);
+      throw;
+    }
+  }
+  return record_success(script, statements, started, has_row);
 }
 
 std::optional<AppliedMigration> Migrator::apply_in_transaction(const MigrationScript& script) {
@@ -381,9 +502,9 @@ std::optional<AppliedMigration> Migrator::apply_in_transaction(const MigrationSc
     if (!latest || !latest->success) {
       auto started = std::chrono::steady_clock::now();
       std::vector<Statement> statements = split(script);
+      for (std::size_t i = 0; i < statements.size(); ++i) execute_statement(script, statements, i);
       bool has_row = false;
-      run_statements(script, statements, 0, false, has_row);
-      result = record_success(script, statements, started, false);
+      result = record_success(script, statements, started, has_row);
     }
     client_.commit();
     return result;
@@ -393,20 +514,24 @@ std::optional<AppliedMigration> Migrator::apply_in_transaction(const MigrationSc
   }
 }
 
-std::size_t Migrator::resume_point(const MigrationScript& script, const std::vector<Statement>& statements,
-                                  const HistoryRow& failed) const {
-  // Resume only if what already ran is what the file still says.
+Migrator::ResumePoint Migrator::resume_point(const MigrationScript& script, const std::vector<Statement>& statements,
+                                             const HistoryRow& failed) const {
+  // Resume only if what already ran (or may have) is what the file still says.
   std::vector<std::string> ran = split_hashes(failed.statement_hashes);
   auto applied = static_cast<std::size_t>(failed.statements_applied);
-  bool unchanged = ran.size() == applied && applied <= statements.size();
-  for (std::size_t i = 0; unchanged && i < applied; ++i) unchanged = ran[i] == sha256_hex(statements[i].text);
+  bool in_flight = has_statement_in_flight(failed);
+  bool unchanged = ran.size() == applied + (in_flight ? 1 : 0) && ran.size() <= statements.size();
+  for (std::size_t i = 0; unchanged && i < ran.size(); ++i) unchanged = ran[i] == sha256_hex(statements[i].text);
   if (!unchanged) {
+    std::string what = in_flight ? std::to_string(applied) + " statements, with statement " +
+                                       std::to_string(applied + 1) + " running,"
+                                 : std::to_string(applied) + " statements,";
     throw MigrationError((directory_ / script.file_name).string() + ": migration " + script.version.text() +
-                         " failed earlier after " + std::to_string(applied) +
-                         " statements, and those statements have changed since: the database no longer matches "
+                         (in_flight ? " was cut off earlier after " : " failed earlier after ") + what +
+                         " and those statements have changed since: the database no longer matches "
                          "the script. Bring the database in line by hand, then run `migrate repair`");
   }
-  return applied;
+  return {applied, in_flight};
 }
 
 std::vector<std::string> Migrator::repair() {
@@ -456,17 +581,15 @@ std::optional<AppliedMigration> Migrator::apply_resumable(const MigrationScript&
   if (latest && latest->success) return std::nullopt;
   auto started = std::chrono::steady_clock::now();
   std::vector<Statement> statements = split(script);
-  std::size_t first = 0;
+  ResumePoint from;
   if (latest) {
-    first = resume_point(script, statements, *latest);
-    if (first > 0) {
-      log::info("migrate: resuming " + script.file_name + " at statement " + std::to_string(first + 1) + " of " +
-                std::to_string(statements.size()));
+    from = resume_point(script, statements, *latest);
+    if (from.first > 0 || from.in_flight) {
+      log::info("migrate: resuming " + script.file_name + " at statement " + std::to_string(from.first + 1) + " of " +
+                std::to_string(statements.size()) + (from.in_flight ? ", which was running when a migrator stopped" : ""));
     }
   }
-  bool has_row = latest.has_value();
-  run_statements(script, statements, first, statements.size() > 1, has_row);
-  return record_success(script, statements, started, has_row);
+  return run_tracked(script, statements, from, latest.has_value(), started);
 }
 
 }  // namespace strata::migrate

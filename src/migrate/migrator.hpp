@@ -100,6 +100,9 @@ class Migrator {
   // applied: the history then records a failed row with how many statements ran
   // and a hash of each. The next up resumes at the failed statement when the
   // statements before it are unchanged, and refuses (pointing at repair) otherwise.
+  // A migrator killed mid-statement leaves that statement recorded as in flight;
+  // the next up runs it again and counts MySQL's "already exists / does not exist"
+  // answer to it as its having taken effect (data statements commit with their row).
   // Versions recorded as applied that are higher than every script (a deploy rolled
   // back to older scripts) are left alone. With `target`, stops after that version.
   std::vector<AppliedMigration> up(const std::function<void(const AppliedMigration&)>& on_applied = {},
@@ -123,19 +126,38 @@ class Migrator {
   // up's work, once the client keeps one session (up pins one for the Data API).
   std::vector<AppliedMigration> run_up(const std::function<void(const AppliedMigration&)>& on_applied,
                                        const std::optional<Version>& target);
-  // Where a failed MySQL migration resumes; throws MigrationError if what ran has changed.
-  std::size_t resume_point(const MigrationScript& script, const std::vector<Statement>& statements,
+  // Where a failed or cut MySQL migration resumes; throws MigrationError if what ran has changed.
+  struct ResumePoint {
+    std::size_t first = 0;   // the first statement to run
+    bool in_flight = false;  // that statement was running when a migrator stopped
+  };
+  ResumePoint resume_point(const MigrationScript& script, const std::vector<Statement>& statements,
                            const HistoryRow& failed) const;
   std::vector<Statement> split(const MigrationScript& script) const;
-  // Runs statements [first, end) of `script`; throws MigrationError on failure. With
-  // `track_progress` the script's failed row is kept up to date after each statement.
-  // `has_row` says whether the script has a failed row already (and becomes true once one is written).
-  void run_statements(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t first,
-                      bool track_progress, bool& has_row);
+  // "<file>:<line>: migration V failed at statement i+1 of N: <what>"
+  MigrationError statement_error(const MigrationScript& script, const std::vector<Statement>& statements,
+                                 std::size_t i, const std::string& what) const;
+  // Runs statement i; a db::Error becomes a MigrationError naming file, line and statement.
+  void execute_statement(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t i,
+                         const std::string& note = "");
+  // Runs statements [from.first, end) of a MySQL migration, its history row following
+  // each one, and records its success. `has_row`: the script has a failed row already.
+  AppliedMigration run_tracked(const MigrationScript& script, const std::vector<Statement>& statements,
+                               ResumePoint from, bool has_row, std::chrono::steady_clock::time_point started);
+  // Runs statement i again, the one a migrator was running when it stopped: MySQL's
+  // "already exists" (says_already_applied) means it took effect then.
+  void run_again_after_cut(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t i,
+                           const std::string& note);
+  // After statement i failed: the row records statements [0, i) done, or goes if there are none.
+  void record_failure(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t i,
+                      bool has_row);
+  // Writes the script's row (appending it when `has_row` is false, then true).
+  void write_row(const HistoryRow& row, bool& has_row);
   AppliedMigration record_success(const MigrationScript& script, const std::vector<Statement>& statements,
-                                  std::chrono::steady_clock::time_point started, bool has_failed_row);
+                                  std::chrono::steady_clock::time_point started, bool& has_row);
+  // `in_flight`: statement `applied` is about to run (see HistoryRow::statement_hashes).
   HistoryRow history_row(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t applied,
-                         bool success) const;
+                         bool success, bool in_flight = false) const;
 
   class MysqlLock;
 

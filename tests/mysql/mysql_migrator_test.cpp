@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/sha256.hpp"
 #include "migrate/history.hpp"
 #include "mysql_test_support.hpp"
 
@@ -31,6 +32,17 @@ class MysqlMigratorTest : public MysqlTest {
     return applied;
   }
   Strings up() { return up(client()); }
+
+  // The MigrationError that up throws; a test failure (and "") when it throws none.
+  std::string up_error(const std::string& why_it_must_fail) {
+    try {
+      up();
+    } catch (const MigrationError& error) {
+      return error.what();
+    }
+    ADD_FAILURE() << "up did not fail, but " << why_it_must_fail;
+    return "";
+  }
 
   // "version:state" of every script.
   Strings states() {
@@ -169,12 +181,7 @@ class MysqlFailedMigrationTest : public MysqlMigratorTest {
   void fail_v2() {
     folder.write("v1.sql", "CREATE TABLE log (id INT);");
     folder.write("v2.sql", three_statements(kCreateA, kBrokenInsert));
-    try {
-      up();
-      FAIL() << "the broken migration did not throw";
-    } catch (const MigrationError& error) {
-      failure = error.what();
-    }
+    failure = up_error("the migration is broken");
   }
   std::string failure;
 };
@@ -194,6 +201,7 @@ TEST_F(MysqlFailedMigrationTest, FailureNamesFileLineAndStatementAndIsRecorded) 
   EXPECT_EQ(rows[1].version, "2");
   EXPECT_FALSE(rows[1].success);
   EXPECT_EQ(rows[1].statements_applied, 1);
+  EXPECT_FALSE(has_statement_in_flight(rows[1])) << "the failed INSERT is recorded as not run";
   EXPECT_EQ(rows[1].script, "v2.sql");
   EXPECT_EQ(states(), (Strings{"1:applied", "2:failed"}));
 }
@@ -217,12 +225,8 @@ TEST_F(MysqlFailedMigrationTest, FixingTheFailedStatementResumesThere) {
 
 TEST_F(MysqlFailedMigrationTest, RunningUpAgainUnfixedFailsAgainAtTheSameStatement) {
   fail_v2();
-  try {
-    up();
-    FAIL() << "the still broken migration did not throw";
-  } catch (const MigrationError& error) {
-    EXPECT_NE(std::string(error.what()).find("statement 2 of 3"), std::string::npos) << error.what();
-  }
+  std::string error = up_error("the migration is still broken");
+  EXPECT_NE(error.find("statement 2 of 3"), std::string::npos) << error;
   std::vector<HistoryRow> rows = history();
   ASSERT_EQ(rows.size(), 2u) << "one failed row per version, not one per attempt";
   EXPECT_FALSE(rows[1].success);
@@ -232,13 +236,9 @@ TEST_F(MysqlFailedMigrationTest, RunningUpAgainUnfixedFailsAgainAtTheSameStateme
 TEST_F(MysqlFailedMigrationTest, ChangingAnAppliedStatementRefusesAndPointsAtRepair) {
   fail_v2();
   folder.write("v2.sql", three_statements("CREATE TABLE a (id INT PRIMARY KEY, extra INT);", kFixedInsert));
-  try {
-    up();
-    FAIL() << "up resumed although statement 1, already applied, changed";
-  } catch (const MigrationError& error) {
-    EXPECT_NE(std::string(error.what()).find("repair"), std::string::npos) << error.what();
-    EXPECT_NE(std::string(error.what()).find("v2.sql"), std::string::npos) << error.what();
-  }
+  std::string error = up_error("statement 1, already applied, has changed");
+  EXPECT_NE(error.find("repair"), std::string::npos) << error;
+  EXPECT_NE(error.find("v2.sql"), std::string::npos) << error;
   EXPECT_EQ(count("a"), 0);
   EXPECT_FALSE(table_exists("c"));
   std::vector<HistoryRow> rows = history();
@@ -249,13 +249,9 @@ TEST_F(MysqlFailedMigrationTest, ChangingAnAppliedStatementRefusesAndPointsAtRep
 
 TEST_F(MysqlFailedMigrationTest, FailureAtTheFirstStatementLeavesNothingApplied) {
   folder.write("v1.sql", "CREATE TABLE oops (id INT PRIMARY KEY,);\nCREATE TABLE fine (id INT);\n");
-  try {
-    up();
-    FAIL() << "the broken migration did not throw";
-  } catch (const MigrationError& error) {
-    EXPECT_NE(std::string(error.what()).find("v1.sql:1"), std::string::npos) << error.what();
-    EXPECT_NE(std::string(error.what()).find("statement 1 of 2"), std::string::npos) << error.what();
-  }
+  std::string error = up_error("the migration is broken");
+  EXPECT_NE(error.find("v1.sql:1"), std::string::npos) << error;
+  EXPECT_NE(error.find("statement 1 of 2"), std::string::npos) << error;
   EXPECT_FALSE(table_exists("fine"));
   folder.write("v1.sql", "CREATE TABLE oops (id INT PRIMARY KEY);\nCREATE TABLE fine (id INT);\n");
   EXPECT_EQ(up(), (Strings{"v1.sql"}));
@@ -263,6 +259,76 @@ TEST_F(MysqlFailedMigrationTest, FailureAtTheFirstStatementLeavesNothingApplied)
   EXPECT_TRUE(table_exists("fine"));
   ASSERT_EQ(history().size(), 1u);
   EXPECT_TRUE(history()[0].success);
+}
+
+// A migrator SIGKILLed while MySQL ran a statement leaves the row it wrote just before:
+// statements done, and the running one's hash (tests/e2e/test_migrate_cli.py kills real ones).
+class MysqlCutMigrationTest : public MysqlMigratorTest {
+ protected:
+  static constexpr const char* kFirst = "CREATE TABLE a (id INT PRIMARY KEY)";
+  static constexpr const char* kSecond = "CREATE TABLE b (id INT)";
+
+  void write_cut_row(const std::string& running) {
+    ensure_history_table(client());
+    HistoryRow row;
+    row.version = "1";
+    row.description = "";
+    row.script = "v1.sql";
+    row.checksum = discover_scripts(folder.path(), "mysql").at(0).checksum;
+    row.installed_by = "test";
+    row.installed_on = "2026-11-27 12:00:00";
+    row.statements_applied = 0;
+    row.statement_hashes = sha256_hex(running);
+    append_history(client(), row);
+  }
+};
+
+TEST_F(MysqlCutMigrationTest, RunningStatementThatTookEffectIsCountedAndTheRestRuns) {
+  folder.write("v1.sql", std::string(kFirst) + ";\n" + kSecond + ";\nINSERT INTO a VALUES (7);\n");
+  write_cut_row(kFirst);
+  client().execute(kFirst);  // MySQL finished it after the migrator died
+  ASSERT_EQ(states(), (Strings{"1:failed"}));
+  Migrator migrator(client(), folder.path());
+  std::vector<Problem> problems = migrator.validate();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("cut off during statement 1"), std::string::npos) << problems[0].message;
+
+  EXPECT_EQ(up(), (Strings{"v1.sql"}));
+  EXPECT_TRUE(table_exists("b"));
+  EXPECT_EQ(count("a"), 1) << "the INSERT ran once";
+  std::vector<HistoryRow> rows = history();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(rows[0].success);
+  EXPECT_EQ(rows[0].statements_applied, 3);
+  EXPECT_FALSE(has_statement_in_flight(rows[0]));
+}
+
+TEST_F(MysqlCutMigrationTest, RunningStatementThatNeverStartedRunsNow) {
+  folder.write("v1.sql", std::string(kFirst) + ";\n" + kSecond + ";\n");
+  write_cut_row(kFirst);
+  EXPECT_EQ(up(), (Strings{"v1.sql"}));
+  EXPECT_TRUE(table_exists("a"));
+  EXPECT_TRUE(table_exists("b"));
+  EXPECT_EQ(states(), (Strings{"1:applied"}));
+}
+
+TEST_F(MysqlCutMigrationTest, RunningStatementFailingOtherwiseIsAFailureThatSaysSo) {
+  folder.write("v1.sql", "INSERT INTO no_such_table VALUES (1);\n" + std::string(kSecond) + ";\n");
+  write_cut_row("INSERT INTO no_such_table VALUES (1)");
+  std::string error = up_error("the running statement fails for another reason than having run");
+  EXPECT_NE(error.find("statement 1 of 2"), std::string::npos) << error;
+  EXPECT_NE(error.find("was running when an earlier migrator stopped"), std::string::npos) << error;
+  EXPECT_FALSE(table_exists("b"));
+  EXPECT_TRUE(history().empty()) << "nothing of v1 ran: no row";
+}
+
+TEST_F(MysqlCutMigrationTest, RunningStatementEditedSinceRefusesAndPointsAtRepair) {
+  folder.write("v1.sql", "CREATE TABLE a (id BIGINT PRIMARY KEY);\n" + std::string(kSecond) + ";\n");
+  write_cut_row(kFirst);
+  std::string error = up_error("the running statement was edited, and its first version may have taken effect");
+  EXPECT_NE(error.find("running"), std::string::npos) << error;
+  EXPECT_NE(error.find("repair"), std::string::npos) << error;
+  EXPECT_FALSE(table_exists("b"));
 }
 
 TEST_F(MysqlMigratorTest, ConcurrentMigratorsApplyEachVersionOnce) {
