@@ -481,6 +481,18 @@ ResultSet MysqlClient::run(std::string_view sql, const Parameters& parameters) {
     cache_.clear();
     schema_changed_ = false;
   }
+  // A schema change runs once (a migration's CREATE TABLE): one round trip as text,
+  // nothing to cache, and only a change to existing objects makes cached statements stale.
+  if (parameters.empty()) {
+    std::string keyword = first_keyword(sql);
+    if (keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP" || keyword == "RENAME" || keyword == "TRUNCATE") {
+      ResultSet result = run_text(sql);
+      if (keyword != "CREATE" || leading_keywords(sql, 3) == std::vector<std::string>{"CREATE", "OR", "REPLACE"}) {
+        schema_changed_ = true;
+      }
+      return result;
+    }
+  }
   CachedStatement* cached = prepare(sql);
   if (!cached) {
     if (!parameters.empty()) {

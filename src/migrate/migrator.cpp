@@ -298,11 +298,7 @@ std::vector<AppliedMigration> Migrator::up(const std::function<void(const Applie
     client_.commit();  // keep the failed row
     throw;
   } catch (...) {
-    try {
-      client_.rollback();
-    } catch (const db::Error&) {
-      // The transaction is gone with its connection.
-    }
+    rollback_quietly();
     throw;
   }
 }
@@ -330,15 +326,27 @@ std::vector<AppliedMigration> Migrator::run_up(const std::function<void(const Ap
     }
   }
   std::vector<AppliedMigration> applied;
-  for (const MigrationScript& script : scripts_) {
-    if (target && *target < script.version) break;
-    if (baseline && script.version <= *baseline) continue;
-    std::optional<AppliedMigration> result = transactional_ddl ? apply_in_transaction(script) : apply_resumable(script);
-    if (result) {
-      if (on_applied) on_applied(*result);
-      applied.push_back(std::move(*result));
+  carried_success_.reset();
+  try {
+    for (const MigrationScript& script : scripts_) {
+      if (target && *target < script.version) break;
+      if (baseline && script.version <= *baseline) continue;
+      std::optional<AppliedMigration> result =
+          transactional_ddl ? apply_in_transaction(script) : apply_resumable(script);
+      if (result) {
+        if (on_applied) on_applied(*result);
+        applied.push_back(std::move(*result));
+      }
     }
+  } catch (...) {
+    try {
+      finish_carried_success();
+    } catch (const std::exception& error) {
+      log::info(std::string("migrate: could not record the last migration that succeeded: ") + error.what());
+    }
+    throw;
   }
+  finish_carried_success();
   return applied;
 }
 
@@ -455,6 +463,7 @@ AppliedMigration Migrator::run_tracked(const MigrationScript& script, const std:
         std::optional<AppliedMigration> done;
         client_.begin();
         try {
+          write_carried_success();
           execute_statement(script, statements, i, note);
           if (last) {
             done = record_success(script, statements, started, has_row);
@@ -463,18 +472,15 @@ AppliedMigration Migrator::run_tracked(const MigrationScript& script, const std:
           }
           client_.commit();
         } catch (...) {
-          try {
-            client_.rollback();
-          } catch (const db::Error&) {
-            // Gone with its connection: the server rolled it back.
-          }
+          rollback_quietly();
           throw;
         }
+        carried_success_.reset();
         if (done) return std::move(*done);
       } else if (resumed_in_flight) {
         run_again_after_cut(script, statements, i, note);
       } else {
-        write_row(history_row(script, statements, i, false, true), has_row);
+        write_in_flight_row(history_row(script, statements, i, false, true), has_row);
         execute_statement(script, statements, i, note);
       }
     } catch (const MigrationError&) {
@@ -482,7 +488,47 @@ AppliedMigration Migrator::run_tracked(const MigrationScript& script, const std:
       throw;
     }
   }
-  return record_success(script, statements, started, has_row);
+  if (!own_transactions || !has_row) return record_success(script, statements, started, has_row);
+  // The success row waits for the next script's first row, to share its commit (one
+  // fsync less per script); the row as it stands marks the last statement in flight,
+  // which its next run would count as done. up writes it at the end in any case.
+  auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  carried_success_ = history_row(script, statements, statements.size(), true);
+  carried_success_->execution_time_us = took.count();
+  return AppliedMigration{script.version.text(), script.file_name, statements.size(), took};
+}
+
+void Migrator::rollback_quietly() {
+  try {
+    client_.rollback();
+  } catch (const db::Error&) {
+    // Gone with its connection: the server rolled it back.
+  }
+}
+
+void Migrator::write_carried_success() {
+  if (!carried_success_) return;
+  bool has_row = true;  // its in-flight row (run_tracked carries no other)
+  write_row(*carried_success_, has_row);
+}
+
+void Migrator::write_in_flight_row(const HistoryRow& row, bool& has_row) {
+  if (!carried_success_) return write_row(row, has_row);
+  client_.begin();
+  try {
+    write_carried_success();
+    write_row(row, has_row);
+    client_.commit();
+  } catch (...) {
+    rollback_quietly();
+    throw;
+  }
+  carried_success_.reset();
+}
+
+void Migrator::finish_carried_success() {
+  write_carried_success();
+  carried_success_.reset();
 }
 
 std::optional<AppliedMigration> Migrator::apply_in_transaction(const MigrationScript& script) {

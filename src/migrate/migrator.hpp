@@ -153,6 +153,13 @@ class Migrator {
                       bool has_row);
   // Writes the script's row (appending it when `has_row` is false, then true).
   void write_row(const HistoryRow& row, bool& has_row);
+  // write_row, committed together with carried_success_ if there is one.
+  void write_in_flight_row(const HistoryRow& row, bool& has_row);
+  // Writes carried_success_, if any, in the caller's transaction.
+  void write_carried_success();
+  // Writes carried_success_, if any, on its own.
+  void finish_carried_success();
+  void rollback_quietly();
   AppliedMigration record_success(const MigrationScript& script, const std::vector<Statement>& statements,
                                   std::chrono::steady_clock::time_point started, bool& has_row);
   // `in_flight`: statement `applied` is about to run (see HistoryRow::statement_hashes).
@@ -166,6 +173,8 @@ class Migrator {
   std::chrono::seconds lock_timeout_;
   std::unique_ptr<MysqlLock> lock_;  // held during up and repair on MySQL
   std::map<std::string, HistoryRow> latest_rows_;  // by version, as up read them under the lock
+  // The success row of the script up finished last, not written yet (see run_tracked).
+  std::optional<HistoryRow> carried_success_;
   std::vector<MigrationScript> scripts_;
 };
 
