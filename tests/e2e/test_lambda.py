@@ -11,6 +11,7 @@ The AWS CLI is a test oracle here: without `aws` on PATH the tests that need it
 fail (run scripts/install-deps.sh --test).
 """
 
+import concurrent.futures
 import http.client
 import json
 import os
@@ -519,6 +520,30 @@ class ServeLambdaTest(LambdaServerTestCase):
         third = wait_until(lambda: [pid for pid in function_children(serve_pid, "crash") if pid not in first + second])
         self.assertEqual(len(third), 1, "no fresh crash process after the second crash")
         self.assertFalse(alive(second[0]))
+        self.assertTrue(server.running())
+
+    def test_process_killed_during_an_invocation_is_502_and_replaced(self):
+        # SIGKILL from outside (the OOM killer, an operator) while the function works: that
+        # request gets 502, the process is replaced, other functions never notice.
+        server = self.start_lambda_server()
+        serve_pid = server.process.pid
+        before = wait_until(lambda: function_children(serve_pid, "sleep"))
+        self.assertEqual(len(before), 1, "strata.json keeps one warm sleep process")
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            in_flight = pool.submit(self.get_json, server, "/sleep?ms=900")
+            time.sleep(0.3)  # inside the 900 ms sleep
+            self.assertFalse(in_flight.done(), "the sleep answered before it could be killed")
+            os.kill(before[0], signal.SIGKILL)
+            status, _, body = in_flight.result(timeout=10)
+        self.assertStatus(server, "/sleep?ms=900", status, 502)
+        self.assertEqual(body, {"message": "Internal server error"})
+        status, _, _ = self.get_json(server, "/echo")
+        self.assertStatus(server, "/echo", status, 200)
+        status, _, body = self.get_json(server, "/sleep?ms=10")
+        self.assertStatus(server, "/sleep?ms=10", status, 200)
+        self.assertNotEqual(body["pid"], before[0])
+        after = wait_until(lambda: function_children(serve_pid, "sleep"))
+        self.assertEqual(len(after), 1, "the killed warm process was not replaced")
         self.assertTrue(server.running())
 
     def test_warm_process_keeps_its_state_between_invocations(self):
