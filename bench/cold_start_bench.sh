@@ -7,6 +7,7 @@
 #     POST /response arriving; beside one curl process doing the same two requests and a process that only
 #     exits (/bin/true), the floors;
 #   - the binary's size, stripped too, and how many shared libraries it loads.
+#   - the Lambda zip `blog package` writes, zipped and unpacked.
 # The serve row adds its ratio to serverless-offline's start when run_all.sh ran peer_bench.sh first.
 #   bench/cold_start_bench.sh [RUNS]      median and min of RUNS (default 20; 5 with BENCH_QUICK=1)
 set -euo pipefail
@@ -14,7 +15,7 @@ source "$(dirname "$0")/lib.sh"
 runs=${1:-${BENCH_COLD_RUNS:-$([ "$bench_quick" = 1 ] && echo 5 || echo 20)}}
 section=cold-start
 
-need_debian curl:curl taskset:util-linux strip:binutils
+need_debian curl:curl taskset:util-linux strip:binutils unzip:unzip
 need_build
 export BENCH_SERVER_CORE=$server_core BENCH_CLIENT_CORE=$client_core
 cold() { "$python" "$bench_root/bench/cold_start.py" "$@"; }
@@ -53,3 +54,10 @@ stripped=$(stat -c %s "$bench_work/blog.stripped")
 libraries=$(ldd "$blog_bin" | grep -c '=>' || true)
 bench_row $section "blog binary size (every function, SQLite + MariaDB drivers)" "$(awk -v b="$size" 'BEGIN{printf "%.1f MB", b/1e6}')" \
   "stripped $(awk -v b="$stripped" 'BEGIN{printf "%.1f MB", b/1e6}'), $libraries shared libraries" ""
+
+# What Lambda downloads on a cold start: the zip `blog package` writes (bootstrap, binary, libraries, loader).
+(cd "$bench_root/examples/blog" && "$blog_bin" package --out "$bench_work/package" >/dev/null 2>&1)
+zip_size=$(stat -c %s "$bench_work/package/blog.zip")
+unpacked=$(unzip -l "$bench_work/package/blog.zip" | tail -1 | awk '{print $1}')
+bench_row $section "Lambda zip (blog package)" "$(awk -v b="$zip_size" 'BEGIN{printf "%.1f MB", b/1e6}')" \
+  "unpacked $(awk -v b="$unpacked" 'BEGIN{printf "%.1f MB", b/1e6}'); Lambda's limit 50 MB zipped, 250 MB unpacked" ""
