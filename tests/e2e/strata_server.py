@@ -39,6 +39,7 @@ import uuid
 
 import known_secrets
 from kept_logs import keep_output, kept_log_path
+from processes import stat_fields
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("STRATA_SOURCE_DIR") or os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -439,15 +440,6 @@ class StrataServer:
         """The pids of the server's child processes (its function processes with --lambda)."""
         return set(self._children())
 
-    @staticmethod
-    def _stat(pid):
-        """The fields of /proc/PID/stat after the command (state, ppid, ...), or None."""
-        try:
-            with open("/proc/%s/stat" % pid) as stat:
-                return stat.read().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            return None
-
     def _children(self):
         """{pid: start time} of the server's child processes; the start time tells a process
         from a later one that reuses its pid."""
@@ -456,7 +448,7 @@ class StrataServer:
         found = {}
         for entry in os.listdir("/proc"):
             if entry.isdigit():
-                fields = self._stat(entry)
+                fields = stat_fields(entry)
                 if fields and int(fields[1]) == self.process.pid:
                     found[int(entry)] = fields[19]
         return found
@@ -471,7 +463,7 @@ class StrataServer:
         while True:
             alive = set()
             for pid, started in self.function_pids.items():
-                fields = self._stat(pid)
+                fields = stat_fields(pid)
                 if fields and fields[19] == started and fields[0] != "Z":
                     alive.add(pid)
             if not alive or time.monotonic() >= deadline:

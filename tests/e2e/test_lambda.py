@@ -27,6 +27,7 @@ import time
 import unittest
 
 from fake_runtime_api import FakeRuntimeApi
+from processes import alive, child_pids, environment_of, function_children, kill_if_alive, wait_until
 from strata_server import (BLOG_APP_DIR, PROBE_APP_DIR, ServerTestCase, blog_binary, probe_binary, run_cli)
 
 # /crash aborts on purpose: no core files from it.
@@ -78,70 +79,6 @@ def proxy_event(method="GET", path="/echo", resource=None, query=None, headers=N
         "body": body,
         "isBase64Encoded": False,
     }
-
-
-# -- processes ------------------------------------------------------------------
-
-
-def _stat(pid):
-    """(state, ppid) of a process, or None when it is gone."""
-    try:
-        with open("/proc/%d/stat" % pid) as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return fields[0], int(fields[1])
-
-
-def alive(pid):
-    """Whether the process exists and is not a zombie."""
-    stat = _stat(pid)
-    return stat is not None and stat[0] != "Z"
-
-
-def child_pids(parent):
-    """Living (non-zombie) children of `parent`."""
-    children = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            stat = _stat(int(entry))
-            if stat and stat[1] == parent and stat[0] != "Z":
-                children.append(int(entry))
-    return sorted(children)
-
-
-def environment_of(pid):
-    try:
-        with open("/proc/%d/environ" % pid, "rb") as environ:
-            entries = environ.read().split(b"\0")
-    except OSError:
-        return {}
-    return dict(entry.decode("utf-8", "replace").split("=", 1) for entry in entries if b"=" in entry)
-
-
-def function_children(parent, function):
-    """Living children of `parent` that run `function` (their _HANDLER)."""
-    return [pid for pid in child_pids(parent) if environment_of(pid).get("_HANDLER") == function]
-
-
-def wait_until(predicate, timeout=5.0, interval=0.02):
-    """Polls predicate() until it is truthy or timeout passes; returns its last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(interval)
-
-
-def kill_if_alive(pids):
-    """SIGKILLs those of `pids` that still run as Lambda function processes."""
-    for pid in pids:
-        if alive(pid) and "AWS_LAMBDA_RUNTIME_API" in environment_of(pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 # -- the runtime loop against a fake Runtime API ----------------------------------

@@ -18,6 +18,7 @@ import threading
 import time
 import unittest
 
+from processes import alive, child_pids, environment_of, wait_until
 from strata_server import SOURCE_DIR, StrataServer
 
 BUILD_DIR = os.environ.get("STRATA_BUILD_DIR")
@@ -277,6 +278,49 @@ class InstalledSdkTest(unittest.TestCase):
         self.assertEqual(watch.exit_code, 0, watch.log())
 
 
+    def test_serve_watch_with_lambda_swaps_the_function_processes_too(self):
+        # serve --watch --lambda: each build runs its functions as processes of its own; a swap
+        # brings the new build's up and retires the old build's, never failing a request.
+        apps = os.path.join(self.workdir, "lambda-watched-apps")
+        os.mkdir(apps)
+        run([self.tool, "new", "relay"], cwd=apps)
+        app_dir = os.path.join(apps, "relay")
+        build = os.path.join(app_dir, "build")
+        generator = ["-G", "Ninja"] if shutil.which("ninja") else []
+        run(["cmake", "-S", app_dir, "-B", build, *generator, "-DCMAKE_PREFIX_PATH=" + self.prefix], timeout=300)
+        run(["cmake", "--build", build, "-j2"], timeout=600)
+        watch = WatchedServer(os.path.join(build, "relay"), app_dir, extra=["--lambda"])
+        functions_of = lambda build_pid: [pid for pid in child_pids(build_pid) if "_HANDLER" in environment_of(pid)]
+        new_functions = []
+        try:
+            first_build = wait_until(watch.serving_build, timeout=10)
+            self.assertIsNotNone(first_build, "no build serving under the watcher")
+            loop = RequestLoop(watch.port)
+            loop.start()
+            loop.wait_for_text("Hello from relay", timeout=30)
+            old_functions = functions_of(first_build)
+            self.assertTrue(old_functions, "the first build runs no function process")
+
+            function = os.path.join(app_dir, "functions", "get_message.cpp")
+            with open(function, encoding="utf-8") as file:
+                original = file.read()
+            write(function, original.replace("SELECT id, text FROM", "SELECT id, upper(text) AS text FROM"))
+            loop.wait_for_text("HELLO FROM RELAY", timeout=180)
+            watch.wait_for_log(r"swapped in the new build")
+            loop.stop()
+            self.assertEqual(loop.failures, [], "requests failed during the swap")
+            second_build = wait_until(lambda: watch.serving_build() not in (None, first_build), timeout=30)
+            self.assertTrue(second_build, "the new build is not the one serving")
+            self.assertTrue(wait_until(lambda: not any(alive(pid) for pid in old_functions), timeout=30),
+                            "the old build's function processes outlived the swap")
+            new_functions = functions_of(watch.serving_build())
+            self.assertTrue(new_functions, "the new build runs no function process")
+        finally:
+            watch.stop()
+        self.assertEqual(watch.exit_code, 0, watch.log())
+        self.assertFalse([pid for pid in new_functions if alive(pid)], "function processes outlived serve --watch")
+
+
 def add_slow_function(app_dir):
     """GET /slow?ms=N: answers after N ms, to be in flight while serve --watch swaps builds."""
     write(os.path.join(app_dir, "functions", "slow.cpp"), r'''
@@ -334,17 +378,22 @@ def write(path, text):
 
 
 class WatchedServer:
-    """`APP serve --watch --port 0`, its output in a log file."""
+    """`APP serve --watch --port 0 [EXTRA...]`, its output in a log file."""
 
-    def __init__(self, binary, app_dir):
+    def __init__(self, binary, app_dir, extra=()):
         self.log_path = os.path.join(app_dir, "watch.log")
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen([binary, "--app", app_dir, "serve", "--watch", "--port", "0"],
+            self.process = subprocess.Popen([binary, "--app", app_dir, "serve", "--watch", "--port", "0", *extra],
                                             cwd=app_dir, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         self.exit_code = None
         match = self.wait_for_log(r"serve --watch: listening on http://127\.0\.0\.1:(\d+)", timeout=30)
         self.port = int(match.group(1))
-        self.wait_for_log(r"serve: watched listening on", timeout=60)
+        self.wait_for_log(r"serve: %s listening on" % os.path.basename(binary), timeout=60)
+
+    def serving_build(self):
+        """The pid of the build now serving: the watcher's child that is not a function process."""
+        builds = [pid for pid in child_pids(self.process.pid) if "_HANDLER" not in environment_of(pid)]
+        return builds[0] if len(builds) == 1 else None
 
     def log(self):
         with open(self.log_path, encoding="utf-8", errors="replace") as file:
