@@ -7,12 +7,11 @@ Standard library only.
 
 import os
 import re
-import sqlite3
 import subprocess
 import threading
 import time
-import uuid
 
+from databases import MysqlServer, SqliteDatabase  # noqa: F401 (for the tests)
 from kept_logs import keep_output
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -74,121 +73,6 @@ def stop_process(process, close_pipes=True):
                 stream.close()
             except OSError:
                 pass
-
-
-class SqliteDatabase:
-    engine = "sqlite"
-
-    def __init__(self, path):
-        self.path = path
-        self.url = "sqlite:" + path
-
-    def _connect(self):
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        return sqlite3.connect(self.path, timeout=10, isolation_level=None)
-
-    def query(self, sql):
-        """Rows as tuples of str (None for NULL)."""
-        connection = self._connect()
-        try:
-            return [tuple(None if value is None else str(value) for value in row)
-                    for row in connection.execute(sql).fetchall()]
-        finally:
-            connection.close()
-
-    def execute_script(self, sql):
-        connection = self._connect()
-        try:
-            connection.executescript(sql)
-        finally:
-            connection.close()
-
-    def table_exists(self, name):
-        if not os.path.exists(self.path):
-            return False
-        return bool(self.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '%s'" % name))
-
-    def drop(self):
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            try:
-                os.remove(self.path + suffix)
-            except FileNotFoundError:
-                pass
-
-
-URL_PATTERN = re.compile(r"^mysql://([^:@/]+):([^@/]*)@([^:/]+):(\d+)/([^?]+)")
-
-
-_ESCAPES = {"n": "\n", "t": "\t", "0": "\0", "\\": "\\"}
-
-
-def _unescape(cell):
-    """Undoes the escaping of the mariadb client's batch output (\\n, \\t, \\0, \\\\)."""
-    return re.sub(r"\\(.)", lambda match: _ESCAPES.get(match.group(1), match.group(0)), cell)
-
-
-class MysqlServer:
-    """The MariaDB server named by a url file (mysql://USER:PASSWORD@HOST:PORT/DB)."""
-
-    def __init__(self, url_file):
-        with open(url_file) as source:
-            url = source.read().strip()
-        match = URL_PATTERN.match(url)
-        if not match:
-            raise RuntimeError("%s: not a mysql URL: %r" % (url_file, url))
-        self.user, self.password, self.host, self.port, _ = match.groups()
-
-    def client(self, sql, database=None, timeout=30, check=True):
-        """Runs sql with the mariadb client (batch mode, no column names); rows as tuples
-        of str, None for NULL."""
-        argv = ["mariadb", "--no-defaults", "--protocol=TCP", "-h", self.host, "-P", self.port, "-u", self.user,
-                "--batch", "--skip-column-names", "-e", sql]
-        if database:
-            argv.append(database)
-        result = subprocess.run(argv, env=dict(os.environ, MYSQL_PWD=self.password), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
-        if check and result.returncode != 0:
-            raise RuntimeError("mariadb -e %r failed (%d): %s" % (sql, result.returncode, result.stderr))
-        rows = []
-        for line in result.stdout.splitlines():
-            rows.append(tuple(None if cell == "NULL" else _unescape(cell) for cell in line.split("\t")))
-        return rows
-
-    def create_database(self):
-        name = "m_" + uuid.uuid4().hex[:16]
-        self.client("CREATE DATABASE %s CHARACTER SET utf8mb4" % name)
-        return MysqlDatabase(self, name)
-
-
-class MysqlDatabase:
-    engine = "mysql"
-
-    def __init__(self, server, name):
-        self.server = server
-        self.name = name
-        self.url = "mysql://%s:%s@%s:%s/%s" % (server.user, server.password, server.host, server.port, name)
-
-    def query(self, sql):
-        return self.server.client(sql, self.name)
-
-    def execute_script(self, sql):
-        self.server.client(sql, self.name)
-
-    def table_exists(self, name):
-        return bool(self.server.client(
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = '%s' AND table_name = '%s'"
-            % (self.name, name)))
-
-    def drop(self):
-        # Another session may still hold a metadata lock for a moment (a killed client's query).
-        for attempt in range(3):
-            try:
-                self.server.client("DROP DATABASE IF EXISTS %s" % self.name, timeout=60)
-                return
-            except (RuntimeError, subprocess.TimeoutExpired):
-                if attempt == 2:
-                    raise
-                time.sleep(1)
 
 
 class LineWatcher:

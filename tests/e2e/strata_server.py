@@ -31,14 +31,13 @@ import re
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import tempfile
 import time
-import uuid
 
 import known_secrets
 from kept_logs import keep_output, kept_log_path
+from databases import MysqlDatabase, MysqlServer, SqliteDatabase  # noqa: F401 (for the tests)
 from processes import stat_fields
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -175,92 +174,6 @@ def app_folder_with_api(app_dir, api, into):
     with open(os.path.join(copy, "strata.json"), "w") as target:
         json.dump(project, target, indent=2)
     return copy
-
-
-class SqliteDatabase:
-    """A SQLite file (it need not exist yet)."""
-
-    engine = "sqlite"
-
-    def __init__(self, path):
-        self.path = path
-        self.url = "sqlite:" + path
-        # How `serve` names the database in its "listening on" line.
-        self.description = "sqlite:" + path
-
-    def query(self, sql):
-        """Rows as tuples of str (None for NULL), the same shape MysqlDatabase.query gives."""
-        connection = sqlite3.connect(self.path, timeout=10)
-        try:
-            return [tuple(None if value is None else str(value) for value in row)
-                    for row in connection.execute(sql).fetchall()]
-        finally:
-            connection.close()
-
-    def drop(self):
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            try:
-                os.remove(self.path + suffix)
-            except FileNotFoundError:
-                pass
-
-
-MYSQL_URL = re.compile(r"^mysql://([^:@/]+):([^@/]*)@([^:/]+):(\d+)/([^?/]+)$")
-_CLIENT_ESCAPES = {"n": "\n", "t": "\t", "0": "\0", "\\": "\\"}
-
-
-class MysqlServer:
-    """A MariaDB server, reached over TCP with the `mariadb` command-line client."""
-
-    def __init__(self, url):
-        match = MYSQL_URL.match(url.strip())
-        if not match:
-            raise RuntimeError("not a mysql://USER:PASSWORD@HOST:PORT/DATABASE URL: %r" % url)
-        self.user, self.password, self.host, port, _ = match.groups()
-        self.port = int(port)
-
-    @classmethod
-    def from_url_file(cls, url_file):
-        with open(url_file) as source:
-            return cls(source.read())
-
-    def client(self, sql, database=None, timeout=30):
-        """Runs sql with the mariadb client; rows as tuples of str, None for NULL."""
-        argv = ["mariadb", "--no-defaults", "--protocol=TCP", "-h", self.host, "-P", str(self.port), "-u", self.user,
-                "--batch", "--skip-column-names", "-e", sql]
-        if database:
-            argv.append(database)
-        result = subprocess.run(argv, env=dict(os.environ, MYSQL_PWD=self.password), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
-        if result.returncode != 0:
-            raise RuntimeError("mariadb -e %r on %s:%d failed (%d): %s"
-                               % (sql, self.host, self.port, result.returncode, result.stderr.strip()))
-        unescape = lambda cell: re.sub(r"\\(.)", lambda m: _CLIENT_ESCAPES.get(m.group(1), m.group(0)), cell)
-        return [tuple(None if cell == "NULL" else unescape(cell) for cell in line.split("\t"))
-                for line in result.stdout.splitlines()]
-
-    def create_database(self, prefix="e2e_"):
-        """A new, empty database of a random name."""
-        name = prefix + uuid.uuid4().hex[:16]
-        self.client("CREATE DATABASE %s CHARACTER SET utf8mb4" % name)
-        return MysqlDatabase(self, name)
-
-
-class MysqlDatabase:
-    engine = "mysql"
-
-    def __init__(self, server, name):
-        self.server = server
-        self.name = name
-        self.url = "mysql://%s:%s@%s:%d/%s" % (server.user, server.password, server.host, server.port, name)
-        self.description = "mysql://%s:***@%s:%d/%s" % (server.user, server.host, server.port, name)
-
-    def query(self, sql):
-        """Rows as tuples of str (None for NULL)."""
-        return self.server.client(sql, self.name)
-
-    def drop(self):
-        self.server.client("DROP DATABASE IF EXISTS %s" % self.name, timeout=60)
 
 
 _shared_mysql_server = None

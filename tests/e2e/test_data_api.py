@@ -27,6 +27,7 @@ import time
 import unittest
 import uuid
 
+from databases import MysqlServer
 from kept_logs import keep_output, kept_log_path
 
 try:
@@ -50,7 +51,6 @@ START_TIMEOUT = 15.0
 STOP_TIMEOUT = 10.0
 # botocore honours AWS_ENDPOINT_URL_<SERVICE> since 1.31.7 (boto3 1.28.7, July 2023).
 ENDPOINT_ENV_BOTOCORE = (1, 31, 7)
-MYSQL_URL = re.compile(r"^mysql://([^:@/]+):([^@/]*)@([^:/]+):(\d+)/(\w+)$")
 
 
 def require_boto3():
@@ -209,30 +209,6 @@ def start_server(test_case, databases, extra_args=()):
     server.start()
     test_case.addCleanup(server.stop)
     return server
-
-
-class MysqlAdmin:
-    """The MariaDB server of the url file, driven with the `mariadb` command-line client."""
-
-    def __init__(self, url_file):
-        with open(url_file) as source:
-            url = source.read().strip()
-        match = MYSQL_URL.match(url)
-        if not match:
-            raise AssertionError("%s: not a mysql URL: %r" % (url_file, url))
-        self.user, self.password, self.host, self.port, _ = match.groups()
-
-    def run(self, sql, check=True):
-        argv = ["mariadb", "--no-defaults", "--protocol=TCP", "-h", self.host, "-P", self.port, "-u", self.user,
-                "--batch", "--skip-column-names", "-e", sql]
-        result = subprocess.run(argv, env=dict(os.environ, MYSQL_PWD=self.password), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
-        if check and result.returncode != 0:
-            raise AssertionError("mariadb -e %r failed (%d): %s" % (sql, result.returncode, result.stderr))
-        return result.stdout
-
-    def url(self, database):
-        return "mysql://%s:%s@%s:%s/%s" % (self.user, self.password, self.host, self.port, database)
 
 
 def non_loopback_address():
@@ -863,10 +839,10 @@ class MysqlDataApiTest(DataApiScenarios, unittest.TestCase):
         if not os.path.exists(url_file):
             raise AssertionError("STRATA_TEST_MYSQL_URL_FILE=%s: no such file (did the mariadb fixture start?)"
                                  % url_file)
-        cls.admin = MysqlAdmin(url_file)
+        cls.admin = MysqlServer.from_url_file(url_file)
         cls.database = "dataapi_" + uuid.uuid4().hex[:12]
-        cls.admin.run("CREATE DATABASE %s CHARACTER SET utf8mb4" % cls.database)
-        cls.addClassCleanup(cls.admin.run, "DROP DATABASE IF EXISTS %s" % cls.database, False)
+        cls.admin.client("CREATE DATABASE %s CHARACTER SET utf8mb4" % cls.database)
+        cls.addClassCleanup(cls.admin.client, "DROP DATABASE IF EXISTS %s" % cls.database, check=False)
         return cls.admin.url(cls.database)
 
     @staticmethod
@@ -961,9 +937,9 @@ class MysqlDataApiTest(DataApiScenarios, unittest.TestCase):
         rds = server.client()
         target = {"resourceArn": CLUSTER_ARN, "secretArn": SECRET_ARN}
         other = "dataapi_other_" + uuid.uuid4().hex[:8]
-        self.admin.run("CREATE DATABASE %s CHARACTER SET utf8mb4" % other)
-        self.addCleanup(self.admin.run, "DROP DATABASE IF EXISTS %s" % other, False)
-        self.admin.run("CREATE TABLE %s.only_here (v VARCHAR(10)); INSERT INTO %s.only_here VALUES ('there')"
+        self.admin.client("CREATE DATABASE %s CHARACTER SET utf8mb4" % other)
+        self.addCleanup(self.admin.client, "DROP DATABASE IF EXISTS %s" % other, check=False)
+        self.admin.client("CREATE TABLE %s.only_here (v VARCHAR(10)); INSERT INTO %s.only_here VALUES ('there')"
                        % (other, other))
         response = rds.execute_statement(sql="SELECT v FROM only_here", database=other, **target)
         self.assertEqual(response["records"], [[{"stringValue": "there"}]])

@@ -762,7 +762,7 @@ class MysqlMigrateTest(MigrateScenarios, unittest.TestCase):
         elif not os.path.isfile(url_file):
             cls.server_problem = "STRATA_TEST_MYSQL_URL_FILE=%s: no such file (did the mariadb fixture start?)" % url_file
         else:
-            cls.server = MysqlServer(url_file)
+            cls.server = MysqlServer.from_url_file(url_file)
 
     def make_database(self, name=None):
         if self.server_problem:
