@@ -63,6 +63,17 @@ def finish(process):
 
 # -- serve -------------------------------------------------------------------------------------------
 
+def parse_head(head):
+    """The lines of an HTTP head, and its Content-Length (0 without one)."""
+    lines = head.decode("latin-1").split("\r\n")
+    length = 0
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+    return lines, length
+
+
 def read_http_response(sock):
     """The status code of one HTTP/1.1 response with a Content-Length."""
     data = b""
@@ -72,12 +83,7 @@ def read_http_response(sock):
             raise ConnectionError("closed before the headers")
         data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    length = 0
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        if name.strip().lower() == "content-length":
-            length = int(value)
+    lines, length = parse_head(head)
     while len(body) < length:
         chunk = sock.recv(65536)
         if not chunk:
@@ -248,12 +254,7 @@ class RuntimeApi:
                         if b"\r\n\r\n" not in data:
                             break
                         head, _, rest = data.partition(b"\r\n\r\n")
-                        lines = head.decode("latin-1").split("\r\n")
-                        length = 0
-                        for line in lines[1:]:
-                            name, _, value = line.partition(":")
-                            if name.strip().lower() == "content-length":
-                                length = int(value)
+                        lines, length = parse_head(head)
                         if len(rest) < length:
                             break
                         body, buffers[connection] = rest[:length], rest[length:]

@@ -15,6 +15,7 @@
 #include "core/base64.hpp"
 #include "core/json_locator.hpp"
 #include "core/sha256.hpp"
+#include "core/split.hpp"
 
 namespace strata::auth {
 namespace {
@@ -43,17 +44,10 @@ std::string trimmed(std::string_view text) {
   return std::string(text);
 }
 
-// Non-empty trimmed entries of `text` split at any of `separators`.
+// Non-empty trimmed entries of `text` split at any of `separators`, but for # comments.
 std::vector<std::string> split_keys(std::string_view text, const char* separators) {
-  std::vector<std::string> keys;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find_first_of(separators, start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string key = trimmed(text.substr(start, end - start));
-    if (!key.empty() && key[0] != '#') keys.push_back(std::move(key));
-    start = end + 1;
-  }
+  std::vector<std::string> keys = split_trimmed(text, separators);
+  std::erase_if(keys, [](const std::string& key) { return key[0] == '#'; });
   return keys;
 }
 

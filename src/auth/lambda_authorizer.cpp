@@ -8,25 +8,11 @@
 
 #include "core/json_locator.hpp"
 
+#include "core/split.hpp"
 #include "strata/json.hpp"
 
 namespace strata::auth {
 namespace {
-
-std::vector<std::string> split_commas(std::string_view text) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find(',', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view part = text.substr(start, end - start);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
-    if (!part.empty()) parts.emplace_back(part);
-    start = end + 1;
-  }
-  return parts;
-}
 
 void write_string(json::Writer& writer, std::string_view text) {
   writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
@@ -49,7 +35,7 @@ JwtVerifier verifier_from_environment(const std::function<const char*(const char
   };
   JwtChecks checks;
   checks.issuer = get("STRATA_AUTH_ISSUER");
-  checks.audiences = split_commas(get("STRATA_AUTH_AUDIENCE"));
+  checks.audiences = split_trimmed(get("STRATA_AUTH_AUDIENCE"), ",");
   if (checks.issuer.empty()) throw std::runtime_error("__authorize: STRATA_AUTH_ISSUER is not set");
   if (checks.audiences.empty()) throw std::runtime_error("__authorize: STRATA_AUTH_AUDIENCE is not set");
   if (std::string leeway = get("STRATA_AUTH_LEEWAY"); !leeway.empty()) {

@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "core/sha256.hpp"
+#include "core/split.hpp"
 #include "db/sql_keyword.hpp"
 
 namespace strata::migrate {
@@ -18,18 +19,6 @@ std::string installed_by() {
 }
 
 Dialect dialect_of(const db::Client& client) { return client.engine() == "mysql" ? Dialect::kMysql : Dialect::kSqlite; }
-
-std::vector<std::string> split_hashes(const std::string& joined) {
-  std::vector<std::string> hashes;
-  std::size_t start = 0;
-  while (start < joined.size()) {
-    std::size_t end = joined.find(',', start);
-    if (end == std::string::npos) end = joined.size();
-    hashes.push_back(joined.substr(start, end - start));
-    start = end + 1;
-  }
-  return hashes;
-}
 
 std::string join_hashes(const std::vector<Statement>& statements, std::size_t count) {
   std::string joined;
@@ -563,7 +552,7 @@ std::optional<AppliedMigration> Migrator::apply_in_transaction(const MigrationSc
 Migrator::ResumePoint Migrator::resume_point(const MigrationScript& script, const std::vector<Statement>& statements,
                                              const HistoryRow& failed) const {
   // Resume only if what already ran (or may have) is what the file still says.
-  std::vector<std::string> ran = split_hashes(failed.statement_hashes);
+  std::vector<std::string> ran = split_trimmed(failed.statement_hashes, ",");
   auto applied = static_cast<std::size_t>(failed.statements_applied);
   bool in_flight = has_statement_in_flight(failed);
   bool unchanged = ran.size() == applied + (in_flight ? 1 : 0) && ran.size() <= statements.size();
