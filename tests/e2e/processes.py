@@ -2,6 +2,7 @@
 serve --watch) look at."""
 import os
 import signal
+import subprocess
 import time
 
 
@@ -64,3 +65,18 @@ def kill_if_alive(pids):
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+def terminate(process, timeout):
+    """SIGTERM to a subprocess.Popen that still runs, then waits up to `timeout` s; past it,
+    SIGKILL. Whether it stopped by itself in time."""
+    if process.poll() is not None:
+        return True
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+        return True
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return False

@@ -38,7 +38,7 @@ import time
 import known_secrets
 from kept_logs import keep_output, kept_log_path
 from databases import MysqlDatabase, MysqlServer, SqliteDatabase  # noqa: F401 (for the tests)
-from processes import stat_fields
+from processes import stat_fields, terminate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("STRATA_SOURCE_DIR") or os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -241,13 +241,7 @@ class DataApiDatabase:
         return self.mysql.query(sql)
 
     def drop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, STOP_TIMEOUT)
         shutil.rmtree(self.workdir, True)
         self.mysql.drop()
 
@@ -398,16 +392,10 @@ class StrataServer:
             return self.exit_code
         self._remember_children()
         process, self.process = self.process, None
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-                self._kill_pids(self._leftover_children(0))
-                raise AssertionError("server did not stop within %.0f s of SIGTERM; log:\n%s"
-                                     % (STOP_TIMEOUT, self.log()))
+        if not terminate(process, STOP_TIMEOUT):
+            self._kill_pids(self._leftover_children(0))
+            raise AssertionError("server did not stop within %.0f s of SIGTERM; log:\n%s"
+                                 % (STOP_TIMEOUT, self.log()))
         self.exit_code = process.returncode
         leftover = self._leftover_children(2.0)
         if leftover:

@@ -14,6 +14,7 @@ import time
 import unittest
 
 from kept_logs import kept_log_path
+from processes import terminate
 from strata_server import (BLOG_APP_DIR, BLOG_JWT_SECRET, SOURCE_DIR, ServerTestCase, StrataServer, blog_binary, run_cli,
                            sqlite_migrations)
 
@@ -319,15 +320,7 @@ class ServeLifecycleTest(CliTestCase):
                                        cwd=BLOG_APP_DIR, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                        env=dict(os.environ, BLOG_JWT_SECRET=BLOG_JWT_SECRET))
 
-        def stop():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        self.addCleanup(stop)
+        self.addCleanup(terminate, process, 10)
         deadline = time.monotonic() + 10
         match = None
         while time.monotonic() < deadline and not match:
@@ -341,7 +334,7 @@ class ServeLifecycleTest(CliTestCase):
             sock.sendall(b"GET /posts/1 HTTP/1.0\r\n\r\n")
             self.assertTrue(sock.recv(100).startswith(b"HTTP/1.0 200"))
         self.assertEqual(url, "http://[::1]:%d" % port)
-        stop()
+        self.assertTrue(terminate(process, 10), "serve did not stop on SIGTERM")
         self.assertEqual(process.returncode, 0)
 
 

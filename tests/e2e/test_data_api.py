@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -28,6 +27,7 @@ import unittest
 import uuid
 
 from databases import MysqlServer
+from processes import terminate
 from kept_logs import keep_output, kept_log_path
 
 try:
@@ -137,15 +137,9 @@ class DataApiServer:
         if self.process is None:
             return
         process, self.process = self.process, None
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-                raise AssertionError("strata data-api did not stop within %.0f s of SIGTERM; log:\n%s"
-                                     % (STOP_TIMEOUT, self.log()))
+        if not terminate(process, STOP_TIMEOUT):
+            raise AssertionError("strata data-api did not stop within %.0f s of SIGTERM; log:\n%s"
+                                 % (STOP_TIMEOUT, self.log()))
         if process.returncode != 0:
             raise AssertionError("strata data-api exited with code %d; log:\n%s" % (process.returncode, self.log()))
 

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import subprocess
 import tempfile
@@ -18,7 +17,7 @@ import threading
 import time
 import unittest
 
-from processes import alive, child_pids, environment_of, wait_until
+from processes import alive, child_pids, environment_of, terminate, wait_until
 from strata_server import SOURCE_DIR, StrataServer
 
 BUILD_DIR = os.environ.get("STRATA_BUILD_DIR")
@@ -411,13 +410,7 @@ class WatchedServer:
         raise AssertionError("no %r (x%d) in the serve --watch output:\n%s" % (pattern, count, self.log()))
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, 60)
         self.exit_code = self.process.returncode
 
 
