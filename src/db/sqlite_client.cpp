@@ -301,9 +301,12 @@ StatementOutcome SqliteClient::execute_rows(std::string_view sql, const Paramete
   for (; code == SQLITE_ROW; code = sqlite3_step(statement)) {
     for (int i = 0; i < column_count; ++i) {
       FieldView& value = values[static_cast<std::size_t>(i)];
-      switch (sqlite3_column_type(statement, i)) {
+      // The column's own value object: sqlite3_value_* calls take no connection mutex
+      // (sqlite3_column_* take it for each call); this connection is one thread's only.
+      sqlite3_value* column = sqlite3_column_value(statement, i);
+      switch (sqlite3_value_type(column)) {
         case SQLITE_INTEGER: {
-          std::int64_t number = sqlite3_column_int64(statement, i);
+          std::int64_t number = sqlite3_value_int64(column);
           if (cached.columns[static_cast<std::size_t>(i)].type == jdbc::kBoolean) {
             value = FieldView(number != 0);
           } else {
@@ -311,16 +314,16 @@ StatementOutcome SqliteClient::execute_rows(std::string_view sql, const Paramete
           }
           break;
         }
-        case SQLITE_FLOAT: value = FieldView(sqlite3_column_double(statement, i)); break;
+        case SQLITE_FLOAT: value = FieldView(sqlite3_value_double(column)); break;
         case SQLITE_TEXT: {
-          // sqlite3_column_text before sqlite3_column_bytes: the length of the converted text.
-          const char* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, i));
-          value = FieldView(std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, i))));
+          // sqlite3_value_text before sqlite3_value_bytes: the length of the converted text.
+          const char* text = reinterpret_cast<const char*>(sqlite3_value_text(column));
+          value = FieldView(std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(column))));
           break;
         }
         case SQLITE_BLOB: {
-          const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(statement, i));
-          value = FieldView(FieldView::Bytes(data, static_cast<std::size_t>(sqlite3_column_bytes(statement, i))));
+          const auto* data = static_cast<const std::uint8_t*>(sqlite3_value_blob(column));
+          value = FieldView(FieldView::Bytes(data, static_cast<std::size_t>(sqlite3_value_bytes(column))));
           break;
         }
         default: value = FieldView(); break;
