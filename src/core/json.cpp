@@ -2,6 +2,7 @@
 
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -41,18 +42,21 @@ namespace {
 // Bytes JSON escapes: below 0x20, '"' and '\\'.
 bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
-// How many bytes from `p` need no escaping. Eight at a time: a byte below 0x20, or
-// equal to '"' or '\\', sets its high bit in `found` (a byte >= 0x80 never does). A
-// subtraction borrows out of a byte only where that byte matched, so every byte below
-// the first match is tested exactly, and the lowest bit set (little-endian: the first
-// byte in memory) is a true match.
-std::size_t clean_run(const char* p, std::size_t length) {
+// Copies the bytes from `p` that need no escaping to `into` and says how many they were.
+// Eight at a time: a byte below 0x20, or equal to '"' or '\\', sets its high bit in
+// `found` (a byte >= 0x80 never does). A subtraction borrows out of a byte only where
+// that byte matched, so every byte below the first match is tested exactly, and the
+// lowest bit set (little-endian: the first byte in memory) is a true match. A whole
+// word is stored even when it holds a match: it lies within the room for the worst case
+// of the bytes not yet written, and what follows the match is overwritten.
+std::size_t copy_clean_run(const char* p, std::size_t length, char* into) {
   std::size_t i = 0;
   if constexpr (std::endian::native == std::endian::little) {
     constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
     for (; i + 8 <= length; i += 8) {
       std::uint64_t word;
       std::memcpy(&word, p + i, 8);
+      std::memcpy(into + i, &word, 8);
       std::uint64_t quote = word ^ (kOnes * '"'), backslash = word ^ (kOnes * '\\');
       std::uint64_t found = ((word - kOnes * 0x20) & ~word) | ((quote - kOnes) & ~quote) |
                             ((backslash - kOnes) & ~backslash);
@@ -62,6 +66,7 @@ std::size_t clean_run(const char* p, std::size_t length) {
   }
   for (; i < length; ++i) {
     if (needs_escape(static_cast<unsigned char>(p[i]))) return i;
+    into[i] = p[i];
   }
   return length;
 }
@@ -80,33 +85,43 @@ char short_escape(unsigned char c) {
   }
 }
 
+char* write_escape(unsigned char c, char* into) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  into[0] = '\\';
+  if (char letter = short_escape(c)) {
+    into[1] = letter;
+    return into + 2;
+  }
+  std::memcpy(into + 1, "u00", 3);
+  into[4] = kHex[c >> 4];
+  into[5] = kHex[c & 15];
+  return into + 6;
+}
+
 }  // namespace
 
 bool Writer::write_string(const char* text, std::size_t length) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   Prefix(rapidjson::kStringType);
   rapidjson::StringBuffer& out = *os_;
-  std::size_t run = clean_run(text, length);
-  char* into = out.Push(run + 1);
-  into[0] = '"';
-  if (run) std::memcpy(into + 1, text, run);
-  for (std::size_t i = run; i < length;) {
-    auto c = static_cast<unsigned char>(text[i++]);
-    char escaped = short_escape(c);
-    if (!escaped) {
-      into = out.Push(6);
-      std::memcpy(into, "\\u00", 4);
-      into[4] = kHex[c >> 4];
-      into[5] = kHex[c & 15];
-    } else {
-      into = out.Push(2);
-      into[0] = '\\';
-      into[1] = escaped;
+  out.Put('"');
+  // In slices, each given room for its worst case (every byte as \u00XX); the room left
+  // over is given back.
+  constexpr std::size_t kSlice = 4096;
+  std::size_t start = 0;
+  do {
+    std::size_t end = std::min(length, start + kSlice);
+    std::size_t room = (end - start) * 6;
+    char* begin = out.Push(room);
+    char* into = begin;
+    for (std::size_t i = start; i < end;) {
+      std::size_t run = copy_clean_run(text + i, end - i, into);
+      into += run;
+      i += run;
+      if (i < end) into = write_escape(static_cast<unsigned char>(text[i++]), into);
     }
-    run = clean_run(text + i, length - i);
-    if (run) std::memcpy(out.Push(run), text + i, run);
-    i += run;
-  }
+    out.Pop(static_cast<std::size_t>(begin + room - into));
+    start = end;
+  } while (start < length);
   out.Put('"');
   return EndValue(true);
 }

@@ -295,6 +295,14 @@ TEST(JsonWriter, ControlBytesUpTo0x1FAreEscapedInLongStrings) {
   expect_written_right(text, "0x1A..0x1F in a long string");
 }
 
+TEST(JsonWriter, LongStringsAreEscapedAcrossTheWritersSlices) {
+  // The writer takes 4096 input bytes at a time: escapes on and around each boundary.
+  std::string text;
+  for (std::size_t i = 0; i < 13000; ++i) text += (i % 4096 < 3 || i % 4096 > 4092 || i % 97 == 0) ? '"' : 'x';
+  text += std::string(5000, '\x01');
+  expect_written_right(text, "a long string");
+}
+
 TEST(JsonWriter, MixedStringsAreEscapedAsJsonRequires) {
   std::uint32_t state = 12345;
   const std::string alphabet = std::string("ab\"\\\n\t\x01\x1f\x7f\xc3\xa9/ ", 13) + std::string(1, '\0');
