@@ -92,7 +92,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     response_ = std::move(response);
     if (state_.stopped || state_.draining) response_.keep_alive(false);
-    stream_.expires_after(state_.options.read_timeout);
+    arm_timeout();
     auto written = [self](beast::error_code error, std::size_t) {
       self->set_busy(false);
       if (error) return self->close();
@@ -124,7 +124,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(state_.options.header_limit));
     parser_->body_limit(state_.options.body_limit);
-    stream_.expires_after(state_.options.read_timeout);
+    arm_timeout();
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code error, std::size_t) {
                                self->on_header(error);
@@ -206,6 +206,15 @@ class Session : public std::enable_shared_from_this<Session> {
       if (error) return self->stream_.close();
       self->drain();
     });
+  }
+
+  // The read timeout, or none (no timer to arm and cancel at every exchange).
+  void arm_timeout() {
+    if (state_.options.read_timeout.count() > 0) {
+      stream_.expires_after(state_.options.read_timeout);
+    } else {
+      stream_.expires_never();
+    }
   }
 
   void set_busy(bool busy) {
