@@ -1,5 +1,6 @@
 #pragma once
 // JSON for functions, on RapidJSON: reading request bodies and writing results.
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,13 +10,38 @@
 #include <rapidjson/writer.h>
 
 #include "strata/db/result_set.hpp"
+#include "strata/db/row.hpp"
 #include "strata/request.hpp"
 
 namespace strata::json {
 
 using Value = rapidjson::Value;
 using Document = rapidjson::Document;
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// RapidJSON's Writer into a StringBuffer, used the same way, whose strings and keys are
+// written faster: scanned eight bytes at a time for the few bytes JSON must escape and
+// copied in runs, where RapidJSON's own goes byte by byte (about 20 instructions a
+// byte on short strings). The output is the same byte for byte: \" \\ \b \f \n \r \t,
+// \u00XX (upper case) for the other bytes below 0x20, every other byte as it is.
+class Writer : public rapidjson::Writer<rapidjson::StringBuffer> {
+  using Base = rapidjson::Writer<rapidjson::StringBuffer>;
+
+ public:
+  using Base::Base;
+
+  bool String(const char* text, rapidjson::SizeType length, bool copy = false) {
+    (void)copy;
+    return write_string(text, length);
+  }
+  bool String(const char* text) { return write_string(text, std::strlen(text)); }
+  bool String(const std::string& text) { return write_string(text.data(), text.size()); }
+  bool Key(const char* text, rapidjson::SizeType length, bool copy = false) { return String(text, length, copy); }
+  bool Key(const char* text) { return write_string(text, std::strlen(text)); }
+  bool Key(const std::string& text) { return write_string(text.data(), text.size()); }
+
+ private:
+  bool write_string(const char* text, std::size_t length);
+};
 
 // Parses a request body that must be a JSON object; throws HttpError(400)
 // saying what is wrong (absent body, invalid JSON at offset N, not an object).
@@ -29,6 +55,10 @@ std::optional<std::string_view> optional_string(const Value& object, const char*
 
 // Writes one field as JSON: null, true/false, a number, a string, a blob as base64.
 void write_field(Writer& writer, const db::Field& field);
+void write_field(Writer& writer, const db::FieldView& field);
+// Writes a row being visited (Client::for_each_row) as an object keyed by column
+// label, the same JSON as write_record_object, without building a ResultSet.
+void write_row_object(Writer& writer, const db::Row& row);
 // Writes record `row` of `result` as an object keyed by column label (the Data
 // API's formatRecordsAs: JSON form of one row).
 void write_record_object(Writer& writer, const db::ResultSet& result, std::size_t row);

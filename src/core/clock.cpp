@@ -32,7 +32,17 @@ std::string iso8601(SystemTime time) {
   return text + millis;
 }
 
-std::string api_gateway_time(SystemTime time) { return format(time, "%d/%b/%Y:%H:%M:%S +0000"); }
+std::string api_gateway_time(SystemTime time) {
+  // Every request asks, and the text changes once a second: format each second once per thread.
+  thread_local std::time_t formatted_second = -1;
+  thread_local std::string formatted;
+  std::time_t second = std::chrono::system_clock::to_time_t(time);
+  if (second != formatted_second) {
+    formatted = format(time, "%d/%b/%Y:%H:%M:%S +0000");
+    formatted_second = second;
+  }
+  return formatted;
+}
 
 std::string sql_datetime(SystemTime time) { return format(time, "%Y-%m-%d %H:%M:%S"); }
 

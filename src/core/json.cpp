@@ -2,7 +2,11 @@
 
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <variant>
 
 #include "core/base64.hpp"
@@ -33,7 +37,96 @@ std::optional<std::string_view> optional_string(const Value& object, const char*
   return std::string_view(member->value.GetString(), member->value.GetStringLength());
 }
 
-void write_field(Writer& writer, const db::Field& field) {
+namespace {
+
+// Bytes JSON escapes: below 0x20, '"' and '\\'.
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// Copies the bytes from `p` that need no escaping to `into` and says how many they were.
+// Eight at a time: a byte below 0x20, or equal to '"' or '\\', sets its high bit in
+// `found` (a byte >= 0x80 never does). A subtraction borrows out of a byte only where
+// that byte matched, so every byte below the first match is tested exactly, and the
+// lowest bit set (little-endian: the first byte in memory) is a true match. A whole
+// word is stored even when it holds a match: it lies within the room for the worst case
+// of the bytes not yet written, and what follows the match is overwritten.
+std::size_t copy_clean_run(const char* p, std::size_t length, char* into) {
+  std::size_t i = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+    for (; i + 8 <= length; i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      std::memcpy(into + i, &word, 8);
+      std::uint64_t quote = word ^ (kOnes * '"'), backslash = word ^ (kOnes * '\\');
+      std::uint64_t found = ((word - kOnes * 0x20) & ~word) | ((quote - kOnes) & ~quote) |
+                            ((backslash - kOnes) & ~backslash);
+      found &= kHighs;
+      if (found) return i + static_cast<std::size_t>(std::countr_zero(found)) / 8;
+    }
+  }
+  for (; i < length; ++i) {
+    if (needs_escape(static_cast<unsigned char>(p[i]))) return i;
+    into[i] = p[i];
+  }
+  return length;
+}
+
+// The letter of a two-character escape (\n), or 0 for \u00XX.
+char short_escape(unsigned char c) {
+  switch (c) {
+    case '"': return '"';
+    case '\\': return '\\';
+    case '\b': return 'b';
+    case '\f': return 'f';
+    case '\n': return 'n';
+    case '\r': return 'r';
+    case '\t': return 't';
+    default: return 0;
+  }
+}
+
+char* write_escape(unsigned char c, char* into) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  into[0] = '\\';
+  if (char letter = short_escape(c)) {
+    into[1] = letter;
+    return into + 2;
+  }
+  std::memcpy(into + 1, "u00", 3);
+  into[4] = kHex[c >> 4];
+  into[5] = kHex[c & 15];
+  return into + 6;
+}
+
+}  // namespace
+
+bool Writer::write_string(const char* text, std::size_t length) {
+  Prefix(rapidjson::kStringType);
+  rapidjson::StringBuffer& out = *os_;
+  out.Put('"');
+  // In slices, each given room for its worst case (every byte as \u00XX); the room left
+  // over is given back.
+  constexpr std::size_t kSlice = 4096;
+  std::size_t start = 0;
+  do {
+    std::size_t end = std::min(length, start + kSlice);
+    std::size_t room = (end - start) * 6;
+    char* begin = out.Push(room);
+    char* into = begin;
+    for (std::size_t i = start; i < end;) {
+      std::size_t run = copy_clean_run(text + i, end - i, into);
+      into += run;
+      i += run;
+      if (i < end) into = write_escape(static_cast<unsigned char>(text[i++]), into);
+    }
+    out.Pop(static_cast<std::size_t>(begin + room - into));
+    start = end;
+  } while (start < length);
+  out.Put('"');
+  return EndValue(true);
+}
+
+void write_field(Writer& writer, const db::FieldView& field) {
   std::visit(
       [&writer](const auto& value) {
         using T = std::decay_t<decltype(value)>;
@@ -46,7 +139,7 @@ void write_field(Writer& writer, const db::Field& field) {
         } else if constexpr (std::is_same_v<T, double>) {
           // JSON has no Infinity or NaN (RapidJSON would write nothing): null.
           std::isfinite(value) ? writer.Double(value) : writer.Null();
-        } else if constexpr (std::is_same_v<T, std::string>) {
+        } else if constexpr (std::is_same_v<T, std::string_view>) {
           writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
         } else {
           std::string encoded = base64::encode(value.data(), value.size());
@@ -56,13 +149,32 @@ void write_field(Writer& writer, const db::Field& field) {
       field.value());
 }
 
+void write_field(Writer& writer, const db::Field& field) { write_field(writer, db::FieldView(field)); }
+
+namespace {
+
+void write_key(Writer& writer, const std::string& label) {
+  writer.Key(label.data(), static_cast<rapidjson::SizeType>(label.size()));
+}
+
+}  // namespace
+
+void write_row_object(Writer& writer, const db::Row& row) {
+  const auto& columns = row.columns();
+  writer.StartObject();
+  for (std::size_t column = 0; column < row.size(); ++column) {
+    write_key(writer, columns[column].label);
+    write_field(writer, row[column]);
+  }
+  writer.EndObject();
+}
+
 void write_record_object(Writer& writer, const db::ResultSet& result, std::size_t row) {
   const db::Record& record = result.records[row];
   writer.StartObject();
   for (std::size_t column = 0; column < record.size(); ++column) {
-    const std::string& label = result.columns[column].label;
-    writer.Key(label.data(), static_cast<rapidjson::SizeType>(label.size()));
-    write_field(writer, record[column]);
+    write_key(writer, result.columns[column].label);
+    write_field(writer, db::FieldView(record[column]));
   }
   writer.EndObject();
 }

@@ -220,7 +220,7 @@ std::string DataApiClient::call(const std::string& operation, const std::string&
   }
 }
 
-ResultSet DataApiClient::execute(std::string_view sql, const Parameters& parameters) {
+StatementOutcome DataApiClient::execute_rows(std::string_view sql, const Parameters& parameters, RowVisitor& visitor) {
   rapidjson::StringBuffer buffer;
   json::Writer writer(buffer);
   writer.StartObject();
@@ -254,7 +254,9 @@ ResultSet DataApiClient::execute(std::string_view sql, const Parameters& paramet
     writer.EndArray();
   }
   writer.EndObject();
-  return read_result(call("/Execute", std::string(buffer.GetString(), buffer.GetSize())));
+  ResultSet result = read_result(call("/Execute", std::string(buffer.GetString(), buffer.GetSize())));
+  visit_result(result, visitor);
+  return {result.number_of_records_updated, std::move(result.generated_fields)};
 }
 
 void DataApiClient::begin() {

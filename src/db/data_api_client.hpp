@@ -34,12 +34,15 @@ class DataApiClient final : public Client {
   explicit DataApiClient(DataApiSettings settings);
   ~DataApiClient() override;
 
-  ResultSet execute(std::string_view sql, const Parameters& parameters = {}) override;
   void begin() override;
   void commit() override;
   void rollback() override;
   std::string_view engine() const override { return "mysql"; }
   bool keeps_session() const override { return !transaction_id_.empty(); }
+
+ protected:
+  // The Data API answers with the whole result; its rows are then visited from it.
+  StatementOutcome execute_rows(std::string_view sql, const Parameters& parameters, RowVisitor& visitor) override;
 
  private:
   // POSTs `body` to `operation` (/Execute ...), retrying throttling and a

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstring>
 
 #include "db/database.hpp"
@@ -20,6 +21,8 @@ namespace {
 
 constexpr std::size_t kStatementCacheLimit = 256;
 constexpr unsigned kBinaryCharset = 63;
+constexpr const char* kNestedStatement =
+    "a row visitor ran a statement on the connection whose rows it is reading; collect what it needs and run it after";
 
 // How a column's values become Data API fields.
 enum class ValueKind { kLong, kUnsignedLong, kBool, kBits, kDouble, kString, kBlob, kNull };
@@ -181,37 +184,43 @@ ColumnMetadata describe(const MYSQL_FIELD& field) {
   return column;
 }
 
-// A value sent as text (text protocol, or a binary-protocol column bound as a string).
-Field from_text(ValueKind kind, const char* data, std::size_t length) {
+// A value sent as text (text protocol, or a binary-protocol column bound as a string),
+// viewed where it lies; numbers are parsed into the view.
+FieldView view_of_text(ValueKind kind, const char* data, std::size_t length) {
+  auto integer = [&]() {
+    long long value = 0;
+    std::from_chars(data, data + length, value);
+    return value;
+  };
   switch (kind) {
     case ValueKind::kLong:
-      return Field(static_cast<long long>(std::strtoll(std::string(data, length).c_str(), nullptr, 10)));
+      return FieldView(static_cast<std::int64_t>(integer()));
     case ValueKind::kUnsignedLong: {
-      std::string text(data, length);
-      unsigned long long value = std::strtoull(text.c_str(), nullptr, 10);
+      unsigned long long value = 0;
+      std::from_chars(data, data + length, value);
       // Beyond int64 the Data API answers with a string.
-      if (value > static_cast<unsigned long long>(INT64_MAX)) return Field(std::move(text));
-      return Field(static_cast<long long>(value));
+      if (value > static_cast<unsigned long long>(INT64_MAX)) return FieldView(std::string_view(data, length));
+      return FieldView(static_cast<std::int64_t>(value));
     }
     case ValueKind::kBool:
       // BIT(1) arrives as one raw byte; TINYINT(1) as text digits.
-      if (length == 1 && (data[0] == 0 || data[0] == 1)) return Field(data[0] == 1);
-      return Field(std::strtoll(std::string(data, length).c_str(), nullptr, 10) != 0);
+      if (length == 1 && (data[0] == 0 || data[0] == 1)) return FieldView(data[0] == 1);
+      return FieldView(integer() != 0);
     case ValueKind::kBits: {
-      long long value = 0;
+      std::int64_t value = 0;
       for (std::size_t i = 0; i < length; ++i) value = (value << 8) | static_cast<unsigned char>(data[i]);
-      return Field(value);
+      return FieldView(value);
     }
     case ValueKind::kDouble:
-      return Field(std::strtod(std::string(data, length).c_str(), nullptr));
+      return FieldView(std::strtod(std::string(data, length).c_str(), nullptr));
     case ValueKind::kBlob:
-      return Field(Blob(reinterpret_cast<const std::uint8_t*>(data), reinterpret_cast<const std::uint8_t*>(data) + length));
+      return FieldView(FieldView::Bytes(reinterpret_cast<const std::uint8_t*>(data), length));
     case ValueKind::kNull:
-      return Field();
+      return FieldView();
     case ValueKind::kString:
       break;
   }
-  return Field(std::string(data, length));
+  return FieldView(std::string_view(data, length));
 }
 
 }  // namespace
@@ -454,17 +463,43 @@ void MysqlClient::reconnect_if_closed() {
   if (::poll(&descriptor, 1, 0) > 0 && (descriptor.revents & (POLLIN | POLLHUP | POLLERR))) disconnect();
 }
 
-ResultSet MysqlClient::execute(std::string_view sql, const Parameters& parameters) {
+StatementOutcome MysqlClient::execute_rows(std::string_view sql, const Parameters& parameters, RowVisitor& visitor) {
+  // The running statement's rows point into its buffers, which another statement (or a
+  // cache eviction, or a reconnect) could free.
+  if (running_) throw Error(ErrorKind::kOther, 0, kNestedStatement);
+  struct Running {
+    bool& running;
+    ~Running() { running = false; }
+  } running{running_};
+  running_ = true;
   reconnect_if_closed();
   if (!mysql_) connect();
   bool was_in_transaction = in_transaction_;
+  // A retry must not hand the visitor what it has already seen.
+  struct Counting final : RowVisitor {
+    explicit Counting(RowVisitor& to) : visitor(to) {}
+    void columns(const std::vector<ColumnMetadata>& columns) override {
+      visited = true;
+      visitor.columns(columns);
+    }
+    void row(const Row& row) override {
+      visited = true;
+      visitor.row(row);
+    }
+    RowVisitor& visitor;
+    bool visited = false;
+  } counting{visitor};
   try {
-    return run(sql, parameters);
+    return run(sql, parameters, counting);
   } catch (const Error& error) {
+    if (counting.visited) {
+      if (lost_) disconnect();
+      throw;
+    }
     if (static_cast<unsigned>(error.code()) == CR_NEW_STMT_METADATA && !lost_) {
       // Another connection changed the table under a cached statement: prepare it anew.
       cache_.erase(std::string(sql));
-      return run(sql, parameters);
+      return run(sql, parameters, counting);
     }
     if (!lost_) throw;
     disconnect();
@@ -472,11 +507,11 @@ ResultSet MysqlClient::execute(std::string_view sql, const Parameters& parameter
     // connection, only for a read outside a transaction, which cannot apply twice.
     if (was_in_transaction || !safe_to_retry(sql)) throw;
     connect();
-    return run(sql, parameters);
+    return run(sql, parameters, counting);
   }
 }
 
-ResultSet MysqlClient::run(std::string_view sql, const Parameters& parameters) {
+StatementOutcome MysqlClient::run(std::string_view sql, const Parameters& parameters, RowVisitor& visitor) {
   if (schema_changed_) {
     cache_.clear();
     schema_changed_ = false;
@@ -499,12 +534,12 @@ ResultSet MysqlClient::run(std::string_view sql, const Parameters& parameters) {
       throw Error(ErrorKind::kBadParameters, ER_UNSUPPORTED_PS,
                   "this statement cannot be prepared by MySQL, so it cannot take parameters");
     }
-    return run_text(sql);
+    return run_text(sql, visitor);
   }
-  return run_prepared(*cached, parameters);
+  return run_prepared(*cached, parameters, visitor);
 }
 
-ResultSet MysqlClient::run_prepared(CachedStatement& cached, const Parameters& parameters) {
+StatementOutcome MysqlClient::run_prepared(CachedStatement& cached, const Parameters& parameters, RowVisitor& visitor) {
   MYSQL_STMT* statement = cached.statement;
   std::vector<std::size_t> order = match_parameters(cached.positional, parameters);
 
@@ -549,7 +584,7 @@ ResultSet MysqlClient::run_prepared(CachedStatement& cached, const Parameters& p
   }
   if (mysql_stmt_execute(statement) != 0) fail(mysql_stmt_errno(statement), mysql_stmt_error(statement));
 
-  ResultSet result;
+  StatementOutcome result;
   MYSQL_RES* metadata = mysql_stmt_result_metadata(statement);
   if (!metadata) {
     result.number_of_records_updated = static_cast<std::int64_t>(mysql_stmt_affected_rows(statement));
@@ -576,11 +611,14 @@ ResultSet MysqlClient::run_prepared(CachedStatement& cached, const Parameters& p
   unsigned count = mysql_num_fields(metadata);
   MYSQL_FIELD* fields = mysql_fetch_fields(metadata);
   std::vector<ValueKind> kinds(count);
-  result.columns.reserve(count);
+  std::vector<ColumnMetadata> columns;
+  columns.reserve(count);
   for (unsigned i = 0; i < count; ++i) {
     kinds[i] = value_kind(fields[i]);
-    result.columns.push_back(describe(fields[i]));
+    columns.push_back(describe(fields[i]));
   }
+  // Every row is read before the visitor sees anything: a connection lost meanwhile
+  // can still be retried (execute_rows).
   if (mysql_stmt_store_result(statement) != 0) fail(mysql_stmt_errno(statement), mysql_stmt_error(statement));
 
   // Integers and floats bind natively; everything else as bytes, grown on truncation.
@@ -611,63 +649,68 @@ ResultSet MysqlClient::run_prepared(CachedStatement& cached, const Parameters& p
   }
   if (mysql_stmt_bind_result(statement, outputs.data()) != 0) fail(mysql_stmt_errno(statement), mysql_stmt_error(statement));
 
+  visitor.columns(columns);
+  std::vector<FieldView> values(count);
+  std::vector<std::string> wholes(count);  // values longer than their buffer, this row
   while (true) {
     int code = mysql_stmt_fetch(statement);
     if (code == MYSQL_NO_DATA) break;
     if (code == 1) fail(mysql_stmt_errno(statement), mysql_stmt_error(statement));
-    Record record;
-    record.reserve(count);
     for (unsigned i = 0; i < count; ++i) {
       if (nulls[i]) {
-        record.emplace_back();
+        values[i] = FieldView();
         continue;
       }
       MYSQL_BIND& bind = outputs[i];
       if (bind.buffer_type == MYSQL_TYPE_LONGLONG) {
-        long long value = output_integers[i];
-        record.emplace_back(kinds[i] == ValueKind::kBool ? Field(value != 0) : Field(value));
+        std::int64_t value = output_integers[i];
+        values[i] = kinds[i] == ValueKind::kBool ? FieldView(value != 0) : FieldView(value);
       } else if (bind.buffer_type == MYSQL_TYPE_DOUBLE) {
-        record.emplace_back(output_doubles[i]);
-      } else {
-        if (code == MYSQL_DATA_TRUNCATED && errors[i]) {
-          // Longer than the buffer: fetch the whole value into a bigger one.
-          std::string whole(lengths[i], '\0');
-          MYSQL_BIND column;
-          std::memset(&column, 0, sizeof column);
-          column.buffer_type = MYSQL_TYPE_STRING;
-          column.buffer = whole.data();
-          column.buffer_length = whole.size();
-          column.length = &lengths[i];
-          if (mysql_stmt_fetch_column(statement, &column, i, 0) != 0) {
-            fail(mysql_stmt_errno(statement), mysql_stmt_error(statement));
-          }
-          record.push_back(from_text(kinds[i], whole.data(), whole.size()));
-        } else {
-          record.push_back(from_text(kinds[i], buffers[i].data(), std::min<std::size_t>(lengths[i], buffers[i].size())));
+        values[i] = FieldView(output_doubles[i]);
+      } else if (code == MYSQL_DATA_TRUNCATED && errors[i]) {
+        // Longer than the buffer: fetch the whole value into a bigger one.
+        std::string& whole = wholes[i];
+        whole.assign(lengths[i], '\0');
+        MYSQL_BIND column;
+        std::memset(&column, 0, sizeof column);
+        column.buffer_type = MYSQL_TYPE_STRING;
+        column.buffer = whole.data();
+        column.buffer_length = whole.size();
+        column.length = &lengths[i];
+        if (mysql_stmt_fetch_column(statement, &column, i, 0) != 0) {
+          fail(mysql_stmt_errno(statement), mysql_stmt_error(statement));
         }
+        values[i] = view_of_text(kinds[i], whole.data(), whole.size());
+      } else {
+        values[i] = view_of_text(kinds[i], buffers[i].data(), std::min<std::size_t>(lengths[i], buffers[i].size()));
       }
     }
-    result.records.push_back(std::move(record));
+    visitor.row(Row(columns, values));
   }
   return result;
 }
 
 ResultSet MysqlClient::execute_text(std::string_view sql) {
+  if (running_) throw Error(ErrorKind::kOther, 0, kNestedStatement);
   reconnect_if_closed();
   if (!mysql_) connect();
+  ResultSet result;
+  ResultSetBuilder builder(result);
   try {
-    return run_text(sql);
+    StatementOutcome outcome = run_text(sql, builder);
+    result.number_of_records_updated = outcome.number_of_records_updated;
   } catch (const Error&) {
     if (lost_) disconnect();
     throw;
   }
+  return result;
 }
 
-ResultSet MysqlClient::run_text(std::string_view sql) {
+StatementOutcome MysqlClient::run_text(std::string_view sql, RowVisitor& visitor) {
   // USE changes the database that cached statements' tables were resolved in.
   if (first_keyword(sql) == "USE") schema_changed_ = true;
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) fail(mysql_errno(mysql_), mysql_error(mysql_));
-  ResultSet result;
+  StatementOutcome result;
   bool first = true;
   while (true) {
     MYSQL_RES* rows = mysql_store_result(mysql_);
@@ -676,17 +719,19 @@ ResultSet MysqlClient::run_text(std::string_view sql) {
         unsigned count = mysql_num_fields(rows);
         MYSQL_FIELD* fields = mysql_fetch_fields(rows);
         std::vector<ValueKind> kinds(count);
+        std::vector<ColumnMetadata> columns;
         for (unsigned i = 0; i < count; ++i) {
           kinds[i] = value_kind(fields[i]);
-          result.columns.push_back(describe(fields[i]));
+          columns.push_back(describe(fields[i]));
         }
+        visitor.columns(columns);
+        std::vector<FieldView> values(count);
         while (MYSQL_ROW row = mysql_fetch_row(rows)) {
           unsigned long* lengths = mysql_fetch_lengths(rows);
-          Record record;
           for (unsigned i = 0; i < count; ++i) {
-            record.push_back(row[i] ? from_text(kinds[i], row[i], lengths[i]) : Field());
+            values[i] = row[i] ? view_of_text(kinds[i], row[i], lengths[i]) : FieldView();
           }
-          result.records.push_back(std::move(record));
+          visitor.row(Row(columns, values));
         }
       }
       mysql_free_result(rows);

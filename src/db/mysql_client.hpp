@@ -45,9 +45,6 @@ class MysqlClient final : public Client {
   MysqlClient(const MysqlClient&) = delete;
   MysqlClient& operator=(const MysqlClient&) = delete;
 
-  // A statement that fails because the connection dropped is retried once on a
-  // new connection when it is safe: a read outside a transaction.
-  ResultSet execute(std::string_view sql, const Parameters& parameters = {}) override;
   void begin() override;
   void commit() override;
   void rollback() override;
@@ -63,21 +60,27 @@ class MysqlClient final : public Client {
   // Changes each time the connection is closed (and so each reconnect).
   std::uint64_t connection_generation() const override { return generation_; }
 
+ protected:
+  // A statement that fails because the connection dropped is retried once on a new
+  // connection when it is safe: a read outside a transaction, before any row was visited.
+  StatementOutcome execute_rows(std::string_view sql, const Parameters& parameters, RowVisitor& visitor) override;
+
  private:
   struct CachedStatement;
 
   void connect();
   void disconnect();
   void reconnect_if_closed();
-  ResultSet run(std::string_view sql, const Parameters& parameters);
-  ResultSet run_text(std::string_view sql);
-  ResultSet run_prepared(CachedStatement& cached, const Parameters& parameters);
+  StatementOutcome run(std::string_view sql, const Parameters& parameters, RowVisitor& visitor);
+  StatementOutcome run_text(std::string_view sql, RowVisitor& visitor);
+  StatementOutcome run_prepared(CachedStatement& cached, const Parameters& parameters, RowVisitor& visitor);
   CachedStatement* prepare(std::string_view sql);
   [[noreturn]] void fail(unsigned code, const std::string& message);
 
   MysqlSettings settings_;
   st_mysql* mysql_ = nullptr;
   bool in_transaction_ = false;
+  bool running_ = false;         // a statement's rows are being visited
   bool lost_ = false;            // the connection broke; closed once the stack unwinds
   bool schema_changed_ = false;  // this client ran DDL: cached statements are stale
   std::uint64_t generation_ = 0;

@@ -3,12 +3,16 @@
 #include "db/sql_keyword.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <span>
 
 namespace strata::db {
 namespace {
 
 constexpr std::size_t kStatementCacheLimit = 256;
+constexpr const char* kNestedStatement =
+    "a row visitor ran a statement on the connection whose rows it is reading; collect what it needs and run it after";
 
 ErrorKind kind_of(int extended_code) {
   switch (extended_code) {
@@ -152,10 +156,7 @@ void SqliteClient::fail(int code, std::string_view sql) const {
 }
 
 SqliteClient::CachedStatement& SqliteClient::prepare(std::string_view sql) {
-  // Heterogeneous lookup is C++20 for unordered_map only with a transparent hash; a
-  // temporary key is cheap next to preparing.
-  std::string key(sql);
-  auto it = cache_.find(key);
+  auto it = cache_.find(sql);
   if (it != cache_.end()) return it->second;
   if (cache_.size() >= kStatementCacheLimit) clear_cache();
   sqlite3_stmt* statement = nullptr;
@@ -172,7 +173,7 @@ SqliteClient::CachedStatement& SqliteClient::prepare(std::string_view sql) {
   CachedStatement cached;
   cached.statement = statement;
   cached.keyword = first_keyword(sql);
-  return cache_.emplace(std::move(key), std::move(cached)).first->second;
+  return cache_.emplace(std::string(sql), std::move(cached)).first->second;
 }
 
 void SqliteClient::bind(CachedStatement& cached, std::string_view sql, const Parameters& parameters) {
@@ -257,20 +258,26 @@ void SqliteClient::describe_columns(CachedStatement& cached) {
   cached.columns_known = true;
 }
 
-ResultSet SqliteClient::execute(std::string_view sql, const Parameters& parameters) {
+StatementOutcome SqliteClient::execute_rows(std::string_view sql, const Parameters& parameters, RowVisitor& visitor) {
+  // The running statement's rows point into SQLite's buffers, which another statement
+  // (or a cache eviction) could reset or free.
+  if (running_) throw Error(ErrorKind::kOther, SQLITE_MISUSE, kNestedStatement);
   CachedStatement& cached = prepare(sql);
   sqlite3_stmt* statement = cached.statement;
-  // Reset even when bind or step throws, so the statement never holds a read lock.
+  // Reset even when bind, step or the visitor throws, so the statement never holds a read lock.
   struct Reset {
     sqlite3_stmt* statement;
+    bool& running;
     ~Reset() {
       sqlite3_reset(statement);
       sqlite3_clear_bindings(statement);
+      running = false;
     }
-  } reset{statement};
+  } reset{statement, running_};
+  running_ = true;
   bind(cached, sql, parameters);
 
-  ResultSet result;
+  StatementOutcome outcome;
   sqlite3_int64 changes_before = sqlite3_total_changes64(db_);
   sqlite3_int64 rowid_before = sqlite3_last_insert_rowid(db_);
   int code = sqlite3_step(statement);
@@ -283,54 +290,63 @@ ResultSet SqliteClient::execute(std::string_view sql, const Parameters& paramete
       describe_columns(cached);
       cached.reprepare_count = reprepared;
     }
-    result.columns = cached.columns;
+    visitor.columns(cached.columns);
   }
+  // The row's values point into SQLite's own buffers: no copy of any value.
+  constexpr int kInline = 32;
+  std::array<FieldView, kInline> inline_values;
+  std::vector<FieldView> many_values(column_count > kInline ? static_cast<std::size_t>(column_count) : 0);
+  std::span<FieldView> values = column_count > kInline ? std::span<FieldView>(many_values)
+                                                       : std::span<FieldView>(inline_values.data(), static_cast<std::size_t>(column_count));
   for (; code == SQLITE_ROW; code = sqlite3_step(statement)) {
-    Record record;
-    record.reserve(static_cast<std::size_t>(column_count));
     for (int i = 0; i < column_count; ++i) {
-      switch (sqlite3_column_type(statement, i)) {
+      FieldView& value = values[static_cast<std::size_t>(i)];
+      // The column's own value object: sqlite3_value_* calls take no connection mutex
+      // (sqlite3_column_* take it for each call); this connection is one thread's only.
+      sqlite3_value* column = sqlite3_column_value(statement, i);
+      switch (sqlite3_value_type(column)) {
         case SQLITE_INTEGER: {
-          std::int64_t value = sqlite3_column_int64(statement, i);
-          if (result.columns[static_cast<std::size_t>(i)].type == jdbc::kBoolean) {
-            record.emplace_back(value != 0);
+          std::int64_t number = sqlite3_value_int64(column);
+          if (cached.columns[static_cast<std::size_t>(i)].type == jdbc::kBoolean) {
+            value = FieldView(number != 0);
           } else {
-            record.emplace_back(static_cast<long long>(value));
+            value = FieldView(number);
           }
           break;
         }
-        case SQLITE_FLOAT: record.emplace_back(sqlite3_column_double(statement, i)); break;
+        case SQLITE_FLOAT: value = FieldView(sqlite3_value_double(column)); break;
         case SQLITE_TEXT: {
-          const char* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, i));
-          record.emplace_back(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, i))));
+          // sqlite3_value_text before sqlite3_value_bytes: the length of the converted text.
+          const char* text = reinterpret_cast<const char*>(sqlite3_value_text(column));
+          value = FieldView(std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(column))));
           break;
         }
         case SQLITE_BLOB: {
-          const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(statement, i));
-          record.emplace_back(Blob(data, data + sqlite3_column_bytes(statement, i)));
+          const auto* data = static_cast<const std::uint8_t*>(sqlite3_value_blob(column));
+          value = FieldView(FieldView::Bytes(data, static_cast<std::size_t>(sqlite3_value_bytes(column))));
           break;
         }
-        default: record.emplace_back(nullptr); break;
+        default: value = FieldView(); break;
       }
     }
-    result.records.push_back(std::move(record));
+    visitor.row(Row(cached.columns, values));
   }
   if (code != SQLITE_DONE) fail(code, sql);
   if (!sqlite3_stmt_readonly(statement)) {
     const std::string& keyword = cached.keyword;
     bool is_schema_change = keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP";
     if (!is_schema_change && keyword != "BEGIN" && keyword != "COMMIT" && keyword != "ROLLBACK") {
-      result.number_of_records_updated = sqlite3_total_changes64(db_) - changes_before;
+      outcome.number_of_records_updated = sqlite3_total_changes64(db_) - changes_before;
       // An INSERT, or a statement that moved the last rowid (WITH ... INSERT; trigger
       // inserts restore it when they end), generated the row.
       sqlite3_int64 rowid = sqlite3_last_insert_rowid(db_);
       bool inserted = keyword == "INSERT" || keyword == "REPLACE" || rowid != rowid_before;
-      if (result.number_of_records_updated > 0 && inserted) {
-        result.generated_fields.emplace_back(static_cast<long long>(rowid));
+      if (outcome.number_of_records_updated > 0 && inserted) {
+        outcome.generated_fields.emplace_back(static_cast<long long>(rowid));
       }
     }
   }
-  return result;
+  return outcome;
 }
 
 void SqliteClient::begin() { execute("BEGIN"); }

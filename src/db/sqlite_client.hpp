@@ -2,8 +2,10 @@
 // The embedded SQLite executor: one connection, prepared statements cached by SQL text.
 #include <sqlite3.h>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "strata/db/client.hpp"
@@ -19,7 +21,6 @@ class SqliteClient final : public Client {
   SqliteClient(const SqliteClient&) = delete;
   SqliteClient& operator=(const SqliteClient&) = delete;
 
-  ResultSet execute(std::string_view sql, const Parameters& parameters = {}) override;
   void begin() override;
   void commit() override;
   void rollback() override;
@@ -29,6 +30,9 @@ class SqliteClient final : public Client {
   // BEGIN IMMEDIATE: takes the write lock now, so two migrators serialize.
   void begin_immediate();
   sqlite3* handle() const { return db_; }
+
+ protected:
+  StatementOutcome execute_rows(std::string_view sql, const Parameters& parameters, RowVisitor& visitor) override;
 
  private:
   struct CachedStatement {
@@ -46,7 +50,13 @@ class SqliteClient final : public Client {
   [[noreturn]] void fail(int code, std::string_view sql) const;
 
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, CachedStatement> cache_;
+  // Looked up by the caller's string_view: no key is built for a statement already cached.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, CachedStatement, TextHash, std::equal_to<>> cache_;
+  bool running_ = false;  // a statement is stepping, its rows being visited
 };
 
 }  // namespace strata::db

@@ -383,8 +383,10 @@ void Gateway::on_server_response(const http::Request* header, http::Response& re
 
 void Gateway::handle(http::Request&& request, http::Reply reply) {
   auto exchange = std::make_shared<Exchange>(std::move(reply));
-  exchange->method = std::string(request.method_string());
-  exchange->target = std::string(request.target());
+  if (options_.access_log) {  // kept for the log line only
+    exchange->method = std::string(request.method_string());
+    exchange->target = std::string(request.target());
+  }
   exchange->origin = std::string(request[bhttp::field::origin]);
   exchange->version = request.version();
   exchange->keep_alive = request.keep_alive();

@@ -1,6 +1,6 @@
 #include "gateway/rest_request.hpp"
 
-#include <cstdio>
+#include <cstdint>
 
 #include "core/cookies.hpp"
 #include "core/query_string.hpp"
@@ -15,8 +15,9 @@ namespace {
 std::string resource_id(std::string_view resource) {
   std::uint32_t hash = 2166136261u;
   for (char c : resource) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
-  char text[16];
-  std::snprintf(text, sizeof text, "%06x", hash & 0xffffff);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text(6, '0');
+  for (int i = 5; i >= 0; --i, hash >>= 4) text[static_cast<std::size_t>(i)] = kHex[hash & 15];
   return text;
 }
 

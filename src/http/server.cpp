@@ -4,15 +4,18 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 
 #include <sys/socket.h>
 
+#include <array>
 #include <atomic>
 #include <optional>
 #include <thread>
 #include <vector>
 
+#include "http/response_header.hpp"
 #include "strata/json.hpp"
 
 namespace strata::http {
@@ -60,6 +63,10 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)), context_(context), state_(state) {
     ++state_.connections;
     set_busy(true);
+    // Once per connection rather than a getpeername(2) per request.
+    beast::error_code error;
+    auto endpoint = stream_.socket().remote_endpoint(error);
+    if (!error) remote_address_ = endpoint.address().to_string();
   }
   ~Session() {
     set_busy(false);
@@ -85,20 +92,22 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     response_ = std::move(response);
     if (state_.stopped || state_.draining) response_.keep_alive(false);
-    stream_.expires_after(state_.options.read_timeout);
-    bhttp::async_write(stream_, response_, [self](beast::error_code error, std::size_t) {
+    arm_timeout();
+    auto written = [self](beast::error_code error, std::size_t) {
       self->set_busy(false);
       if (error) return self->close();
       if (!self->response_.keep_alive()) return self->close();
       self->read_header();
-    });
+    };
+    if (response_.chunked()) return bhttp::async_write(stream_, response_, std::move(written));
+    // The bytes Beast's serializer writes, from one header text and the body in one
+    // gather write: its serializer cost more than the rest of the exchange's own work.
+    serialize_header(response_, header_text_);
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(header_text_), asio::buffer(response_.body())};
+    asio::async_write(stream_, buffers, std::move(written));
   }
 
-  std::string remote_address() {
-    beast::error_code error;
-    auto endpoint = stream_.socket().remote_endpoint(error);
-    return error ? std::string() : endpoint.address().to_string();
-  }
+  const std::string& remote_address() const { return remote_address_; }
 
  private:
   // `header_parsed`: every field was read though the parser stopped at the end of the
@@ -115,7 +124,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(state_.options.header_limit));
     parser_->body_limit(state_.options.body_limit);
-    stream_.expires_after(state_.options.read_timeout);
+    arm_timeout();
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code error, std::size_t) {
                                self->on_header(error);
@@ -146,6 +155,8 @@ class Session : public std::enable_shared_from_this<Session> {
       });
       return;
     }
+    // A request without a body (a GET) is whole already: no second read operation.
+    if (parser_->is_done()) return dispatch();
     read_body();
   }
 
@@ -197,6 +208,15 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // The read timeout, or none (no timer to arm and cancel at every exchange).
+  void arm_timeout() {
+    if (state_.options.read_timeout.count() > 0) {
+      stream_.expires_after(state_.options.read_timeout);
+    } else {
+      stream_.expires_never();
+    }
+  }
+
   void set_busy(bool busy) {
     if (busy == busy_) return;
     busy_ = busy;
@@ -207,6 +227,8 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::io_context& context_;
   Server::State& state_;
   bool busy_ = false;
+  std::string header_text_;  // the response's status line and fields, reused
+  std::string remote_address_;  // empty when the peer was already gone
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Response response_;

@@ -22,7 +22,7 @@ struct ServerOptions {
   std::size_t body_limit = 6 * 1024 * 1024;
   std::size_t header_limit = 16 * 1024;
   // A request must arrive whole within this time of the connection becoming
-  // idle; a slower client (or an idle keep-alive connection) is closed.
+  // idle; a slower client (or an idle keep-alive connection) is closed. Zero: no timeout.
   std::chrono::milliseconds read_timeout{15000};
   std::size_t max_connections = 4096;
   // An already listening socket to accept on instead of binding host:port (serve

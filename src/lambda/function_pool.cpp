@@ -142,7 +142,9 @@ void FunctionPool::spawn_locked() {
   options.port = 0;
   options.threads = 1;
   options.body_limit = 2 * kMaxPayloadBytes;
-  options.read_timeout = std::chrono::hours(24);  // a frozen runtime may idle for long
+  // None: a frozen runtime may idle for long, and a timer armed at every exchange
+  // cost two timerfd_settime(2) calls each.
+  options.read_timeout = std::chrono::milliseconds(0);
   raw->server = std::make_unique<http::Server>(options, [this, raw](http::Request&& request, http::Reply reply) {
     handle_runtime_api(*raw, std::move(request), std::move(reply));
   });

@@ -129,7 +129,8 @@ std::string to_event_json(const Request& request) {
 
 Request from_event_json(std::string json) {
   rapidjson::Document event;
-  event.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
+  std::string scratch;
+  parse_in_place(event, json, scratch);
   if (event.HasParseError()) {
     throw EventError(std::string("the event is not JSON: ") + rapidjson::GetParseError_En(event.GetParseError()) +
                      " at offset " + std::to_string(event.GetErrorOffset()));
@@ -216,7 +217,8 @@ std::optional<Response> from_response_json(std::string_view json, PayloadFormat 
     return std::nullopt;
   };
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
+  std::string scratch;
+  parse_in_place(document, json, scratch);
   if (document.HasParseError()) return reject("the function's response is not JSON");
   if (!document.IsObject()) return reject("the function's response is not a JSON object");
   Response response;

@@ -193,7 +193,8 @@ std::optional<Response> from_response_json(std::string_view json, std::string* w
     return std::nullopt;
   };
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
+  std::string scratch;
+  proxy_json::parse_in_place(document, json, scratch);
   bool full_form = !document.HasParseError() && document.IsObject() && document.HasMember("statusCode");
   if (!full_form) {
     // The simplified form. API Gateway does not check that the result is JSON at all

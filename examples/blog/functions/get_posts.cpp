@@ -21,21 +21,30 @@ std::int64_t integer_query(const strata::Request& request, const char* name, std
 strata::Response get_posts(const strata::Request& request, strata::Context& context) {
   std::int64_t limit = integer_query(request, "limit", 20, 1, 100);
   std::int64_t after = integer_query(request, "cursor", 0, 0, INT64_MAX);
-  // One row more than asked tells whether a next page exists.
-  auto result = context.db().execute(std::string("SELECT ") + blog::kPostColumns +
-                                         " FROM posts WHERE id > :after ORDER BY id LIMIT :limit",
-                                     {{"after", after}, {"limit", limit + 1}});
-  bool more = static_cast<std::int64_t>(result.records.size()) > limit;
-  if (more) result.records.pop_back();
-
-  rapidjson::StringBuffer buffer;
+  // One row more than asked tells whether a next page exists. Rows are written as
+  // JSON as they are read: no result set is built.
+  rapidjson::StringBuffer buffer(nullptr, 4096);
   strata::json::Writer writer(buffer);
   writer.StartObject();
   writer.Key("items");
-  strata::json::write_record_objects(writer, result);
+  writer.StartArray();
+  std::int64_t written = 0, last_id = 0;
+  bool more = false;
+  static const std::string kSql =
+      std::string("SELECT ") + blog::kPostColumns + " FROM posts WHERE id > :after ORDER BY id LIMIT :limit";
+  context.db().for_each_row(kSql, {{"after", after}, {"limit", limit + 1}}, [&](const strata::db::Row& row) {
+                              if (written == limit) {
+                                more = true;
+                                return;
+                              }
+                              strata::json::write_row_object(writer, row);
+                              last_id = row[0].as_long();
+                              ++written;
+                            });
+  writer.EndArray();
   writer.Key("next");
   if (more) {
-    std::string next = std::to_string(result.records.back()[0].as_long());
+    std::string next = std::to_string(last_id);
     writer.String(next.c_str());
   } else {
     writer.Null();

@@ -5,10 +5,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "strata/db/error.hpp"
 #include "strata/db/field.hpp"
 #include "strata/db/result_set.hpp"
+#include "strata/db/row.hpp"
 
 namespace strata::db {
 
@@ -16,10 +18,27 @@ class Client {
  public:
   virtual ~Client() = default;
 
-  // Runs one statement. Parameters are bound by name (`:name` in the SQL), never
-  // spliced into it; a name the SQL uses that `parameters` lacks, or the reverse,
-  // is an Error of kind kBadParameters. Throws db::Error.
-  virtual ResultSet execute(std::string_view sql, const Parameters& parameters = {}) = 0;
+  // Runs one statement and collects its whole result. Parameters are bound by name
+  // (`:name` in the SQL), never spliced into it; a name the SQL uses that `parameters`
+  // lacks, or the reverse, is an Error of kind kBadParameters. Throws db::Error.
+  ResultSet execute(std::string_view sql, const Parameters& parameters = {});
+
+  // Runs one statement like execute(), but hands each row to `visitor` as it is read
+  // (see strata/db/row.hpp) instead of building a ResultSet: no copy of any value.
+  StatementOutcome for_each_row(std::string_view sql, const Parameters& parameters, RowVisitor& visitor) {
+    return execute_rows(sql, parameters, visitor);
+  }
+  // The same with a callable taking `const Row&`.
+  template <typename OnRow>
+    requires std::is_invocable_v<OnRow&, const Row&>
+  StatementOutcome for_each_row(std::string_view sql, const Parameters& parameters, OnRow&& on_row) {
+    struct Visitor final : RowVisitor {
+      explicit Visitor(OnRow& f) : function(f) {}
+      void row(const Row& row) override { function(row); }
+      OnRow& function;
+    } visitor{on_row};
+    return execute_rows(sql, parameters, visitor);
+  }
 
   virtual void begin() = 0;
   virtual void commit() = 0;
@@ -38,6 +57,10 @@ class Client {
   virtual void interrupt() {}
   // The server's id for this connection (MySQL's CONNECTION_ID()), or 0.
   virtual std::int64_t session_id() const { return 0; }
+
+ protected:
+  // The one way each engine runs a statement; execute() and for_each_row() call it.
+  virtual StatementOutcome execute_rows(std::string_view sql, const Parameters& parameters, RowVisitor& visitor) = 0;
 };
 
 // Begins on construction; rolls back on destruction unless commit() was called.
