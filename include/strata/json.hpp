@@ -18,6 +18,10 @@ namespace strata::json {
 using Value = rapidjson::Value;
 using Document = rapidjson::Document;
 
+// Appends `text` as a JSON string, quoted and escaped (every byte below 0x20 escaped,
+// which RapidJSON's SSE2 writer gets wrong for 0x1A-0x1F).
+void write_quoted(rapidjson::StringBuffer& out, const char* text, std::size_t length);
+
 // RapidJSON's Writer into a StringBuffer, used the same way, whose strings and keys are
 // written faster: scanned eight bytes at a time for the few bytes JSON must escape and
 // copied in runs, where RapidJSON's own goes byte by byte (about 20 instructions a

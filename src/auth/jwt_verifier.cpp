@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "core/base64.hpp"
+#include "strata/json.hpp"
 
 namespace strata::auth {
 namespace {
@@ -118,7 +119,7 @@ rapidjson::Document json_part(std::string_view part, const char* name) {
 std::string claim_text(const Value& value) {
   if (value.IsString()) return std::string(value.GetString(), value.GetStringLength());
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  json::Writer writer(buffer);
   value.Accept(writer);
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -100,9 +100,7 @@ char* write_escape(unsigned char c, char* into) {
 
 }  // namespace
 
-bool Writer::write_string(const char* text, std::size_t length) {
-  Prefix(rapidjson::kStringType);
-  rapidjson::StringBuffer& out = *os_;
+void write_quoted(rapidjson::StringBuffer& out, const char* text, std::size_t length) {
   out.Put('"');
   // In slices, each given room for its worst case (every byte as \u00XX); the room left
   // over is given back.
@@ -123,6 +121,11 @@ bool Writer::write_string(const char* text, std::size_t length) {
     start = end;
   } while (start < length);
   out.Put('"');
+}
+
+bool Writer::write_string(const char* text, std::size_t length) {
+  Prefix(rapidjson::kStringType);
+  write_quoted(*os_, text, length);
   return EndValue(true);
 }
 

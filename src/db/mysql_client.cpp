@@ -521,11 +521,11 @@ StatementOutcome MysqlClient::run(std::string_view sql, const Parameters& parame
   if (parameters.empty()) {
     std::string keyword = first_keyword(sql);
     if (keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP" || keyword == "RENAME" || keyword == "TRUNCATE") {
-      ResultSet result = run_text(sql);
+      StatementOutcome outcome = run_text(sql, visitor);
       if (keyword != "CREATE" || leading_keywords(sql, 3) == std::vector<std::string>{"CREATE", "OR", "REPLACE"}) {
         schema_changed_ = true;
       }
-      return result;
+      return outcome;
     }
   }
   CachedStatement* cached = prepare(sql);

@@ -2,11 +2,30 @@
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <stdexcept>
 
+#include "strata/json.hpp"
+
 namespace strata::deploy {
+namespace {
+
+// RapidJSON's PrettyWriter with strings written by json::write_quoted (its own SSE2 path
+// leaves 0x1A-0x1F unescaped: a template CloudFormation would reject).
+class PrettyWriter : public rapidjson::PrettyWriter<rapidjson::StringBuffer> {
+  using Base = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+ public:
+  using Base::Base;
+  bool String(const char* text, rapidjson::SizeType length, bool = false) {
+    PrettyPrefix(rapidjson::kStringType);
+    json::write_quoted(*os_, text, length);
+    return EndValue(true);
+  }
+  bool Key(const char* text, rapidjson::SizeType length, bool copy = false) { return String(text, length, copy); }
+};
+
+}  // namespace
 
 JsonTree JsonTree::object(std::initializer_list<Member> members) {
   JsonTree tree;
@@ -72,11 +91,11 @@ void JsonTree::write(Writer& writer) const {
 std::string JsonTree::to_string(bool pretty) const {
   rapidjson::StringBuffer buffer;
   if (pretty) {
-    rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
+    PrettyWriter writer(buffer);
     writer.SetIndent(' ', 2);
     write(writer);
   } else {
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    json::Writer writer(buffer);
     write(writer);
   }
   return std::string(buffer.GetString(), buffer.GetSize()) + (pretty ? "\n" : "");

@@ -27,6 +27,17 @@ std::string Client::host_header() const {
   return default_port ? host_ : host_ + ":" + port_;
 }
 
+// Beast enforces a stream's expiry (expires_after) on asynchronous operations only: each
+// step runs as one, to its end, on this client's own context.
+template <typename Start>
+void Client::run(Start&& start) {
+  boost::system::error_code error;
+  start([&error](boost::system::error_code result, auto&&...) { error = result; });
+  context_.restart();
+  context_.run();
+  if (error) throw boost::system::system_error(error);
+}
+
 void Client::connect() {
   asio::ip::tcp::resolver resolver(context_);
   auto endpoints = resolver.resolve(host_, port_);
@@ -34,7 +45,7 @@ void Client::connect() {
   if (!tls_) {
     plain_.emplace(context_);
     if (timeout_.count()) plain_->expires_after(timeout_);
-    plain_->connect(endpoints);
+    run([&](auto handler) { plain_->async_connect(endpoints, std::move(handler)); });
     plain_->socket().set_option(asio::ip::tcp::no_delay(true));
     return;
   }
@@ -44,17 +55,22 @@ void Client::connect() {
   secure_->set_verify_callback(asio::ssl::host_name_verification(host_));
   auto& lowest = beast::get_lowest_layer(*secure_);
   if (timeout_.count()) lowest.expires_after(timeout_);
-  lowest.connect(endpoints);
-  secure_->handshake(asio::ssl::stream_base::client);
+  run([&](auto handler) { lowest.async_connect(endpoints, std::move(handler)); });
+  run([&](auto handler) { secure_->async_handshake(asio::ssl::stream_base::client, std::move(handler)); });
 }
 
 template <typename Stream>
 ClientResponse Client::exchange(Stream& stream, const bhttp::request<bhttp::string_body>& request) {
-  if (timeout_.count()) beast::get_lowest_layer(stream).expires_after(timeout_);
-  bhttp::write(stream, request);
+  // One deadline for the whole exchange, or none (the Runtime API's /next waits for as long as it must).
+  if (timeout_.count()) {
+    beast::get_lowest_layer(stream).expires_after(timeout_);
+  } else {
+    beast::get_lowest_layer(stream).expires_never();
+  }
+  run([&](auto handler) { bhttp::async_write(stream, request, std::move(handler)); });
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
-  bhttp::read(stream, buffer_, parser);
+  run([&](auto handler) { bhttp::async_read(stream, buffer_, parser, std::move(handler)); });
   return parser.release();
 }
 

@@ -38,6 +38,8 @@ class Client {
 
  private:
   void connect();
+  template <typename Start>
+  void run(Start&& start);
   template <typename Stream>
   ClientResponse exchange(Stream& stream, const boost::beast::http::request<boost::beast::http::string_body>& request);
 

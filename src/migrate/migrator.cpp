@@ -274,11 +274,15 @@ std::vector<PlannedMigration> Migrator::plan(const std::optional<Version>& targe
 
 std::vector<AppliedMigration> Migrator::up(const std::function<void(const AppliedMigration&)>& on_applied,
                                            const std::optional<Version>& target) {
-  if (client_.engine() == "sqlite" || client_.keeps_session()) return run_up(on_applied, target);
+  if (client_.engine() == "sqlite" || client_.keeps_session()) {
+    inside_run_transaction_ = false;
+    return run_up(on_applied, target);
+  }
   // The Data API: calls share no session, but a transaction pins one connection.
   // One for the whole run lets the migration lock be held and a script's session
   // settings (SET FOREIGN_KEY_CHECKS = 0) hold; MySQL commits the DDL as it goes.
   client_.begin();
+  inside_run_transaction_ = true;
   try {
     auto applied = run_up(on_applied, target);
     client_.commit();
@@ -437,7 +441,7 @@ AppliedMigration Migrator::run_tracked(const MigrationScript& script, const std:
   // (DDL, and everything through the Data API, whose one transaction DDL ends), the
   // row records the statements done and this one in flight; a data statement commits
   // in one transaction with its row, when the client keeps a session of its own.
-  bool own_transactions = client_.keeps_session();
+  bool own_transactions = !inside_run_transaction_;
   for (std::size_t i = from.first; i < statements.size(); ++i) {
     bool last = i + 1 == statements.size();
     bool resumed_in_flight = from.in_flight && i == from.first;

@@ -173,6 +173,8 @@ class Migrator {
   std::chrono::seconds lock_timeout_;
   std::unique_ptr<MysqlLock> lock_;  // held during up and repair on MySQL
   std::map<std::string, HistoryRow> latest_rows_;  // by version, as up read them under the lock
+  // up runs inside one transaction of its own (the Data API's), so statements open none.
+  bool inside_run_transaction_ = false;
   // The success row of the script up finished last, not written yet (see run_tracked).
   std::optional<HistoryRow> carried_success_;
   std::vector<MigrationScript> scripts_;
