@@ -8,27 +8,12 @@
 
 #include "mysql_test_support.hpp"
 #include "strata/json.hpp"
+#include "../unit/row_recorder.hpp"
 
 namespace strata::db {
 namespace {
 
 using mysql_testing::MysqlTest;
-
-// Every row a visitor saw, as Fields, and the column labels.
-struct Recorder final : RowVisitor {
-  void columns(const std::vector<ColumnMetadata>& columns) override {
-    ++columns_calls;
-    for (const ColumnMetadata& column : columns) labels.push_back(column.label);
-  }
-  void row(const Row& row) override {
-    Record record;
-    for (const FieldView& value : row.values()) record.push_back(value.to_field());
-    rows.push_back(std::move(record));
-  }
-  int columns_calls = 0;
-  std::vector<std::string> labels;
-  std::vector<Record> rows;
-};
 
 class MysqlRowVisitorTest : public MysqlTest {
  protected:

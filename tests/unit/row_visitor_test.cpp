@@ -10,26 +10,10 @@
 
 #include "field_printer.hpp"
 #include "strata/json.hpp"
+#include "row_recorder.hpp"
 
 namespace strata::db {
 namespace {
-
-// Everything a visitor saw: the column labels (once per columns() call) and each row as Fields.
-struct Recorder final : RowVisitor {
-  void columns(const std::vector<ColumnMetadata>& columns) override {
-    ++columns_calls;
-    labels.clear();
-    for (const ColumnMetadata& column : columns) labels.push_back(column.label);
-  }
-  void row(const Row& row) override {
-    Record record;
-    for (const FieldView& value : row.values()) record.push_back(value.to_field());
-    rows.push_back(std::move(record));
-  }
-  int columns_calls = 0;
-  std::vector<std::string> labels;
-  std::vector<Record> rows;
-};
 
 class RowVisitorTest : public ::testing::Test {
  protected:
