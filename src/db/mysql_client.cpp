@@ -19,6 +19,20 @@
 namespace strata::db {
 namespace {
 
+// Statements that change the schema: run as text, never prepared (see prepare()).
+bool is_schema_change(const std::string& keyword) {
+  return keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP" || keyword == "RENAME" || keyword == "TRUNCATE";
+}
+
+// Whether `sql`, run on this connection, may change what cached statements resolved: the
+// columns of an existing table or view, or the database (USE). A plain CREATE makes
+// something new that no cached statement can name.
+bool makes_cached_statements_stale(std::string_view sql) {
+  std::string keyword = first_keyword(sql);
+  if (keyword == "CREATE") return leading_keywords(sql, 3) == std::vector<std::string>{"CREATE", "OR", "REPLACE"};
+  return keyword == "USE" || is_schema_change(keyword);
+}
+
 constexpr std::size_t kStatementCacheLimit = 256;
 constexpr unsigned kBinaryCharset = 63;
 constexpr const char* kNestedStatement =
@@ -363,7 +377,6 @@ struct MysqlClient::CachedStatement {
   MYSQL_STMT* statement = nullptr;
   PositionalSql positional;
   bool is_insert = false;
-  bool is_schema_change = false;
   ~CachedStatement() {
     if (statement) mysql_stmt_close(statement);
   }
@@ -434,6 +447,9 @@ MysqlClient::CachedStatement* MysqlClient::prepare(std::string_view sql) {
   std::string key(sql);
   auto found = cache_.find(key);
   if (found != cache_.end()) return found->second.get();
+  // A schema change runs once (a migration's CREATE TABLE): as text, in one round trip, never cached.
+  std::string keyword = first_keyword(sql);
+  if (is_schema_change(keyword)) return nullptr;
   if (cache_.size() >= kStatementCacheLimit) cache_.clear();
   auto cached = std::make_unique<CachedStatement>();
   cached->positional = to_positional(sql);
@@ -448,10 +464,7 @@ MysqlClient::CachedStatement* MysqlClient::prepare(std::string_view sql) {
   if (mysql_stmt_param_count(cached->statement) != cached->positional.names.size()) {
     throw Error(ErrorKind::kBadParameters, 0, "positional parameters (?) are not supported; name them (:name)");
   }
-  std::string keyword = first_keyword(text);
   cached->is_insert = keyword == "INSERT" || keyword == "REPLACE";
-  cached->is_schema_change = keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP" || keyword == "RENAME" ||
-                             keyword == "TRUNCATE" || keyword == "USE";
   return cache_.emplace(std::move(key), std::move(cached)).first->second.get();
 }
 
@@ -516,23 +529,12 @@ StatementOutcome MysqlClient::run(std::string_view sql, const Parameters& parame
     cache_.clear();
     schema_changed_ = false;
   }
-  // A schema change runs once (a migration's CREATE TABLE): one round trip as text,
-  // nothing to cache, and only a change to existing objects makes cached statements stale.
-  if (parameters.empty()) {
-    std::string keyword = first_keyword(sql);
-    if (keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP" || keyword == "RENAME" || keyword == "TRUNCATE") {
-      StatementOutcome outcome = run_text(sql, visitor);
-      if (keyword != "CREATE" || leading_keywords(sql, 3) == std::vector<std::string>{"CREATE", "OR", "REPLACE"}) {
-        schema_changed_ = true;
-      }
-      return outcome;
-    }
-  }
   CachedStatement* cached = prepare(sql);
   if (!cached) {
     if (!parameters.empty()) {
       throw Error(ErrorKind::kBadParameters, ER_UNSUPPORTED_PS,
-                  "this statement cannot be prepared by MySQL, so it cannot take parameters");
+                  "this statement runs unprepared (a schema change, or one MySQL cannot prepare), so it cannot "
+                  "take parameters");
     }
     return run_text(sql, visitor);
   }
@@ -590,8 +592,6 @@ StatementOutcome MysqlClient::run_prepared(CachedStatement& cached, const Parame
     result.number_of_records_updated = static_cast<std::int64_t>(mysql_stmt_affected_rows(statement));
     my_ulonglong id = mysql_stmt_insert_id(statement);
     if (cached.is_insert && id != 0) result.generated_fields.emplace_back(static_cast<long long>(id));
-    // Our own schema change makes every cached statement's columns stale.
-    if (cached.is_schema_change) schema_changed_ = true;
     return result;
   }
   struct FreeMetadata {
@@ -707,8 +707,7 @@ ResultSet MysqlClient::execute_text(std::string_view sql) {
 }
 
 StatementOutcome MysqlClient::run_text(std::string_view sql, RowVisitor& visitor) {
-  // USE changes the database that cached statements' tables were resolved in.
-  if (first_keyword(sql) == "USE") schema_changed_ = true;
+  if (makes_cached_statements_stale(sql)) schema_changed_ = true;
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) fail(mysql_errno(mysql_), mysql_error(mysql_));
   StatementOutcome result;
   bool first = true;

@@ -152,6 +152,35 @@ TEST_F(MysqlClientTest, CachedStatementSeesAnAddedColumn) {
   EXPECT_FALSE(next.has_value()) << "the next statement failed too: " << next->message;
 }
 
+TEST_F(MysqlClientTest, OwnSchemaChangesReachCachedStatements) {
+  // The same connection alters a table and replaces a view that cached statements read.
+  insert_user("ann@example.com", "Ann");
+  ASSERT_EQ(client().execute("SELECT * FROM users").columns.size(), 4u);
+  client().execute("ALTER TABLE users ADD COLUMN score DOUBLE NOT NULL DEFAULT 2.5");
+  EXPECT_EQ(client().execute("SELECT * FROM users").columns.size(), 5u);
+
+  client().execute("CREATE OR REPLACE VIEW user_view AS SELECT id FROM users");
+  ASSERT_EQ(client().execute("SELECT * FROM user_view").columns.size(), 1u);
+  client().execute("CREATE OR REPLACE VIEW user_view AS SELECT id, email FROM users");
+  ResultSet wider = client().execute("SELECT * FROM user_view");
+  ASSERT_EQ(wider.columns.size(), 2u);
+  EXPECT_EQ(wider.records.at(0), (Record{Field(1), Field("ann@example.com")}));
+
+  // A plain CREATE (made once, run as text) leaves the cache be and works as any statement.
+  client().execute("CREATE TABLE audit (id INT)");
+  EXPECT_EQ(client().execute("INSERT INTO audit VALUES (1)").number_of_records_updated, 1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit"), Field(1));
+}
+
+TEST_F(MysqlClientTest, SchemaChangeWithParametersIsRefused) {
+  try {
+    client().execute("CREATE TABLE t_:name (id INT)", {{"name", Field("x")}});
+    FAIL() << "a schema change took parameters";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kBadParameters) << error.what();
+  }
+}
+
 // ---- errors ----
 
 TEST_F(MysqlClientTest, DuplicateKeyIsAUniqueViolation) {
