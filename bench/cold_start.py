@@ -92,6 +92,22 @@ def read_http_response(sock):
     return int(lines[0].split()[1])
 
 
+def get_status(port, request):
+    """Sends `request` to 127.0.0.1:port on a new connection: the answer's status, or None
+    when nothing listens yet or the connection closes before a whole answer."""
+    try:
+        sock = socket.create_connection(("127.0.0.1", port))
+    except ConnectionRefusedError:
+        return None
+    with sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(request)
+        try:
+            return read_http_response(sock)
+        except ConnectionError:
+            return None
+
+
 def serve_once(blog, app_dir, db_url):
     process, t0 = spawn([blog, "serve", "--port", "0", "--threads", "1", "--quiet", "--db", db_url], cwd=app_dir,
                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -116,19 +132,9 @@ def serve_once(blog, app_dir, db_url):
                         port = int(digits)
                         break
             time.sleep(POLL)
-        while True:
-            try:
-                sock = socket.create_connection(("127.0.0.1", port))
-            except ConnectionRefusedError:
-                time.sleep(POLL)
-                continue
-            with sock:
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                sock.sendall(b"GET /posts HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                status = read_http_response(sock)
-            if status == 200:
-                return time.perf_counter() - t0
+        while get_status(port, b"GET /posts HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") != 200:
             time.sleep(POLL)
+        return time.perf_counter() - t0
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -144,24 +150,11 @@ def http_once(argv, port, path, cwd):
                         stderr=subprocess.DEVNULL, start_new_session=True)
     request = ("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % (path, port)).encode()
     try:
-        while True:
+        while get_status(port, request) != 200:
             if process.poll() is not None:
                 raise SystemExit("%s exited (%s) before answering" % (argv[0], process.returncode))
-            try:
-                sock = socket.create_connection(("127.0.0.1", port))
-            except ConnectionRefusedError:
-                time.sleep(POLL)
-                continue
-            with sock:
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                sock.sendall(request)
-                try:
-                    status = read_http_response(sock)
-                except ConnectionError:
-                    status = 0
-            if status == 200:
-                return time.perf_counter() - t0
             time.sleep(POLL)
+        return time.perf_counter() - t0
     finally:
         # The whole session: a server may have started children of its own.
         if process.poll() is None:
