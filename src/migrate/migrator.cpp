@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
 #include <map>
 
 #include "core/clock.hpp"
@@ -318,19 +319,52 @@ std::vector<AppliedMigration> Migrator::run_up(const std::function<void(const Ap
                 "ahead of its scripts, left alone");
     }
   }
+  std::vector<const MigrationScript*> candidates;
+  for (const MigrationScript& script : scripts_) {
+    if (target && *target < script.version) break;
+    if (baseline && script.version <= *baseline) continue;
+    candidates.push_back(&script);
+  }
   std::vector<AppliedMigration> applied;
+  auto report_applied = [&](AppliedMigration result) {
+    if (on_applied) on_applied(result);
+    applied.push_back(std::move(result));
+  };
+  if (transactional_ddl) {
+    for (const MigrationScript* script : candidates) {
+      if (std::optional<AppliedMigration> result = apply_in_transaction(*script)) report_applied(std::move(*result));
+    }
+    return applied;
+  }
   carried_success_.reset();
   try {
-    for (const MigrationScript& script : scripts_) {
-      if (target && *target < script.version) break;
-      if (baseline && script.version <= *baseline) continue;
-      std::optional<AppliedMigration> result =
-          transactional_ddl ? apply_in_transaction(script) : apply_resumable(script);
-      if (result) {
-        if (on_applied) on_applied(*result);
-        applied.push_back(std::move(*result));
+    // Scripts are prepared one ahead, so that the commit ending a script can carry the
+    // in-flight row of the next one's first statement (one commit less per script).
+    // A script that cannot be prepared fails at its turn, after those before it ran.
+    std::size_t next_index = 0;
+    auto prepare_next = [&]() -> std::optional<TrackedScript> {
+      while (next_index < candidates.size()) {
+        if (auto tracked = track(*candidates[next_index++])) return tracked;
       }
+      return std::nullopt;
+    };
+    std::optional<TrackedScript> next;
+    std::exception_ptr next_error;
+    auto advance = [&] {
+      next.reset();
+      try {
+        next = prepare_next();
+      } catch (const MigrationError&) {
+        next_error = std::current_exception();
+      }
+    };
+    advance();
+    while (next) {
+      TrackedScript current = std::move(*next);
+      advance();
+      report_applied(run_tracked(current, next ? &*next : nullptr));
     }
+    if (next_error) std::rethrow_exception(next_error);
   } catch (...) {
     try {
       finish_carried_success();
@@ -434,13 +468,23 @@ void Migrator::run_again_after_cut(const MigrationScript& script, const std::vec
   if (lock_) lock_->check_held();
 }
 
-AppliedMigration Migrator::run_tracked(const MigrationScript& script, const std::vector<Statement>& statements,
-                                       ResumePoint from, bool has_row, std::chrono::steady_clock::time_point started) {
+AppliedMigration Migrator::run_tracked(TrackedScript& tracked, TrackedScript* next) {
   // The history row follows the work so that a migrator killed at any instant leaves
   // a row saying exactly what may have run: before a statement that commits by itself
   // (DDL, and everything through the Data API, whose one transaction DDL ends), the
   // row records the statements done and this one in flight; a data statement commits
-  // in one transaction with its row, when the client keeps a session of its own.
+  // in one transaction with its row, when the client keeps a session of its own, and
+  // that commit carries the in-flight row of the statement after it, if that one
+  // commits by itself (in this script or the next one's first).
+  const MigrationScript& script = *tracked.script;
+  const std::vector<Statement>& statements = tracked.statements;
+  const ResumePoint from = tracked.from;
+  bool& has_row = tracked.has_row;
+  if (from.first > 0 || from.in_flight) {
+    log::info("migrate: resuming " + script.file_name + " at statement " + std::to_string(from.first + 1) + " of " +
+              std::to_string(statements.size()) + (from.in_flight ? ", which was running when a migrator stopped" : ""));
+  }
+  auto started = std::chrono::steady_clock::now();
   bool own_transactions = !inside_run_transaction_;
   for (std::size_t i = from.first; i < statements.size(); ++i) {
     bool last = i + 1 == statements.size();
@@ -460,8 +504,11 @@ AppliedMigration Migrator::run_tracked(const MigrationScript& script, const std:
           execute_statement(script, statements, i, note);
           if (last) {
             done = record_success(script, statements, started, has_row);
+            if (next) write_in_flight_row_ahead(*next);
           } else {
-            write_row(history_row(script, statements, i + 1, false), has_row);
+            bool next_commits_itself = !is_data_statement(statements[i + 1].text);
+            write_row(history_row(script, statements, i + 1, false, next_commits_itself), has_row);
+            if (next_commits_itself) tracked.in_flight_row_written = i + 1;
           }
           client_.commit();
         } catch (...) {
@@ -473,7 +520,9 @@ AppliedMigration Migrator::run_tracked(const MigrationScript& script, const std:
       } else if (resumed_in_flight) {
         run_again_after_cut(script, statements, i, note);
       } else {
-        write_in_flight_row(history_row(script, statements, i, false, true), has_row);
+        if (tracked.in_flight_row_written != i) {
+          write_in_flight_row(history_row(script, statements, i, false, true), has_row);
+        }
         execute_statement(script, statements, i, note);
       }
     } catch (const MigrationError&) {
@@ -489,6 +538,13 @@ AppliedMigration Migrator::run_tracked(const MigrationScript& script, const std:
   carried_success_ = history_row(script, statements, statements.size(), true);
   carried_success_->execution_time_us = took.count();
   return AppliedMigration{script.version.text(), script.file_name, statements.size(), took};
+}
+
+void Migrator::write_in_flight_row_ahead(TrackedScript& next) {
+  std::size_t first = next.from.first;
+  if (next.from.in_flight || first >= next.statements.size() || is_data_statement(next.statements[first].text)) return;
+  write_row(history_row(*next.script, next.statements, first, false, true), next.has_row);
+  next.in_flight_row_written = first;
 }
 
 void Migrator::rollback_quietly() {
@@ -613,22 +669,17 @@ void Migrator::baseline(const Version& version) {
   append_history(client_, row);
 }
 
-std::optional<AppliedMigration> Migrator::apply_resumable(const MigrationScript& script) {
+std::optional<Migrator::TrackedScript> Migrator::track(const MigrationScript& script) const {
   // Under the lock the history read at the start of up stays true: no query per script.
   std::optional<HistoryRow> latest;
   if (auto found = latest_rows_.find(script.version.text()); found != latest_rows_.end()) latest = found->second;
   if (latest && latest->success) return std::nullopt;
-  auto started = std::chrono::steady_clock::now();
-  std::vector<Statement> statements = split(script);
-  ResumePoint from;
-  if (latest) {
-    from = resume_point(script, statements, *latest);
-    if (from.first > 0 || from.in_flight) {
-      log::info("migrate: resuming " + script.file_name + " at statement " + std::to_string(from.first + 1) + " of " +
-                std::to_string(statements.size()) + (from.in_flight ? ", which was running when a migrator stopped" : ""));
-    }
-  }
-  return run_tracked(script, statements, from, latest.has_value(), started);
+  TrackedScript tracked;
+  tracked.script = &script;
+  tracked.statements = split(script);
+  if (latest) tracked.from = resume_point(script, tracked.statements, *latest);
+  tracked.has_row = latest.has_value();
+  return tracked;
 }
 
 }  // namespace strata::migrate

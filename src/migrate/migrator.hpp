@@ -122,15 +122,26 @@ class Migrator {
   // Throws MigrationError naming every problem that up must not run past.
   void refuse_on_problems(const std::vector<Problem>& problems) const;
   std::optional<AppliedMigration> apply_in_transaction(const MigrationScript& script);
-  std::optional<AppliedMigration> apply_resumable(const MigrationScript& script);
-  // up's work, once the client keeps one session (up pins one for the Data API).
-  std::vector<AppliedMigration> run_up(const std::function<void(const AppliedMigration&)>& on_applied,
-                                       const std::optional<Version>& target);
-  // Where a failed or cut MySQL migration resumes; throws MigrationError if what ran has changed.
+  // Where a failed or cut MySQL migration resumes.
   struct ResumePoint {
     std::size_t first = 0;   // the first statement to run
     bool in_flight = false;  // that statement was running when a migrator stopped
   };
+  // A MySQL script up is about to run: its statements, where it starts, whether it has a row.
+  struct TrackedScript {
+    const MigrationScript* script = nullptr;
+    std::vector<Statement> statements;
+    ResumePoint from;
+    bool has_row = false;  // the script has a history row (a failed one, or written by this up)
+    // The statement whose in-flight row an earlier commit wrote already.
+    std::size_t in_flight_row_written = static_cast<std::size_t>(-1);
+  };
+  // The script's statements and resume point, or nothing if it is applied. Throws MigrationError.
+  std::optional<TrackedScript> track(const MigrationScript& script) const;
+  // up's work, once the client keeps one session (up pins one for the Data API).
+  std::vector<AppliedMigration> run_up(const std::function<void(const AppliedMigration&)>& on_applied,
+                                       const std::optional<Version>& target);
+  // Where a failed or cut MySQL migration resumes; throws MigrationError if what ran has changed.
   ResumePoint resume_point(const MigrationScript& script, const std::vector<Statement>& statements,
                            const HistoryRow& failed) const;
   std::vector<Statement> split(const MigrationScript& script) const;
@@ -141,9 +152,10 @@ class Migrator {
   void execute_statement(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t i,
                          const std::string& note = "");
   // Runs statements [from.first, end) of a MySQL migration, its history row following
-  // each one, and records its success. `has_row`: the script has a failed row already.
-  AppliedMigration run_tracked(const MigrationScript& script, const std::vector<Statement>& statements,
-                               ResumePoint from, bool has_row, std::chrono::steady_clock::time_point started);
+  // each one, and records its success. `next`: the script up runs after it, if any.
+  AppliedMigration run_tracked(TrackedScript& tracked, TrackedScript* next);
+  // In the caller's transaction: the in-flight row of next's first statement, if that one commits by itself.
+  void write_in_flight_row_ahead(TrackedScript& next);
   // Runs statement i again, the one a migrator was running when it stopped: MySQL's
   // "already exists" (says_already_applied) means it took effect then.
   void run_again_after_cut(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t i,

@@ -331,6 +331,77 @@ TEST_F(MysqlCutMigrationTest, RunningStatementEditedSinceRefusesAndPointsAtRepai
   EXPECT_FALSE(table_exists("b"));
 }
 
+// What the migrator sent, in order, as the server's general log recorded it.
+class MysqlMigratorStatementLogTest : public MysqlMigratorTest {
+ protected:
+  Strings logged_up() {
+    std::int64_t thread = scalar("SELECT CONNECTION_ID()").as_long();
+    client().execute("SET GLOBAL log_output = 'TABLE'");
+    client().execute("SET GLOBAL general_log = 1");
+    try {
+      up();
+    } catch (...) {
+      client().execute("SET GLOBAL general_log = 0");
+      throw;
+    }
+    client().execute("SET GLOBAL general_log = 0");
+    // A CSV table: read in the order written.
+    Strings sent;
+    for (const db::Record& record :
+         client().execute("SELECT CONVERT(argument USING utf8mb4) FROM mysql.general_log WHERE thread_id = :thread "
+                          "AND command_type IN ('Query', 'Execute')",
+                          {{"thread", thread}}).records) {
+      sent.push_back(record.at(0).as_string());
+    }
+    return sent;
+  }
+
+  // What was sent after the first statement starting with `from` and before the first starting with `to`.
+  static Strings sent_between(const Strings& sent, const std::string& from, const std::string& to) {
+    auto starting = [&](const std::string& prefix) {
+      return std::find_if(sent.begin(), sent.end(), [&](const std::string& text) { return text.rfind(prefix, 0) == 0; });
+    };
+    auto first = starting(from), last = starting(to);
+    if (first == sent.end() || last == sent.end() || last < first) {
+      ADD_FAILURE() << "expected \"" << from << "\" then \"" << to << "\" to be sent";
+      return {};
+    }
+    return Strings(first + 1, last);
+  }
+};
+
+TEST_F(MysqlMigratorStatementLogTest, TheCommitEndingADataStatementCarriesTheNextInFlightRow) {
+  // Resumable at one commit per statement, as the mariadb client piping the scripts pays:
+  // an INSERT commits with its row and the row marking the next CREATE in flight (the
+  // next script's, or its own script's), which then needs no commit of its own.
+  folder.write("v1.sql", "CREATE TABLE t1 (id INT);\nINSERT INTO t1 VALUES (1);\n");
+  folder.write("v2.sql", "CREATE TABLE t2 (id INT);\nINSERT INTO t2 VALUES (2);\nCREATE TABLE t2b (id INT);\n");
+  folder.write("v3.sql", "CREATE TABLE t3 (id INT);\nINSERT INTO t3 VALUES (3);\n");
+  Strings sent = logged_up();
+  struct Step {
+    std::string insert, create;
+  };
+  for (const Step& step : {Step{"INSERT INTO t1 ", "CREATE TABLE t2 "}, Step{"INSERT INTO t2 ", "CREATE TABLE t2b "}}) {
+    Strings between = sent_between(sent, step.insert, step.create);
+    EXPECT_EQ(std::count(between.begin(), between.end(), "COMMIT"), 1) << "after " << step.insert;
+    ASSERT_FALSE(between.empty());
+    EXPECT_EQ(between.back(), "COMMIT") << step.create << "runs right after the commit";
+    auto marked = std::find_if(between.begin(), between.end(), [](const std::string& text) {
+      return text.find("strata_schema_history") != std::string::npos && text.find("'2'") != std::string::npos;
+    });
+    EXPECT_NE(marked, between.end()) << step.create << "is marked in flight in that commit";
+  }
+  Strings after_ddl = sent_between(sent, "CREATE TABLE t2b ", "CREATE TABLE t3 ");
+  EXPECT_EQ(std::count(after_ddl.begin(), after_ddl.end(), "COMMIT"), 1)
+      << "after a CREATE, v2's success row and v3's in-flight row share one commit";
+  std::vector<HistoryRow> rows = history();
+  ASSERT_EQ(rows.size(), 3u);
+  for (const HistoryRow& row : rows) {
+    EXPECT_TRUE(row.success) << row.version;
+    EXPECT_FALSE(has_statement_in_flight(row)) << row.version;
+  }
+}
+
 TEST_F(MysqlMigratorTest, ConcurrentMigratorsApplyEachVersionOnce) {
   folder.write("v1.sql", "CREATE TABLE log (id INT AUTO_INCREMENT PRIMARY KEY, version VARCHAR(10) NOT NULL);\n"
                          "INSERT INTO log (version) VALUES ('1');");
