@@ -13,6 +13,9 @@ namespace bhttp = boost::beast::http;
 
 Client::Client(std::string host, std::string port, bool tls, std::chrono::milliseconds timeout)
     : host_(std::move(host)), port_(std::move(port)), tls_(tls), timeout_(timeout) {
+  // Beast reads into the free room of the buffer, at least 512 bytes: without room an
+  // event of a few KB took a recvfrom(2) per 512 bytes.
+  buffer_.reserve(64 * 1024);
   if (tls_) {
     tls_context_.emplace(asio::ssl::context::tls_client);
     tls_context_->set_default_verify_paths();

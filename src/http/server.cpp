@@ -63,6 +63,7 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)), context_(context), state_(state) {
     ++state_.connections;
     set_busy(true);
+    if (state_.options.read_buffer_bytes) buffer_.reserve(state_.options.read_buffer_bytes);
     // Once per connection rather than a getpeername(2) per request.
     beast::error_code error;
     auto endpoint = stream_.socket().remote_endpoint(error);

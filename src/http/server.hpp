@@ -25,6 +25,10 @@ struct ServerOptions {
   // idle; a slower client (or an idle keep-alive connection) is closed. Zero: no timeout.
   std::chrono::milliseconds read_timeout{15000};
   std::size_t max_connections = 4096;
+  // Bytes each connection's read buffer starts with; 0 lets Beast grow it, which reads
+  // 512 bytes per recvmsg(2) when the body is read into the request (the Runtime API
+  // server, whose one connection carries whole responses, reserves room for them).
+  std::size_t read_buffer_bytes = 0;
   // An already listening socket to accept on instead of binding host:port (serve
   // --watch hands its socket to each new build of the app); -1 binds.
   int listen_fd = -1;
