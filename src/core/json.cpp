@@ -10,6 +10,10 @@
 #include <cstring>
 #include <variant>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "core/base64.hpp"
 #include "strata/response.hpp"
 
@@ -90,13 +94,35 @@ std::uint64_t escape_mask(std::uint64_t word) {
 }
 
 // Escapes `length` bytes of `text` into `into`, which has room for 6 * length + 8 bytes,
-// and returns the end of what it wrote. Eight bytes at a time: a word with nothing to
-// escape is stored whole; in one with escapes, the bytes between them are stored a
-// word at a time (what lies past them is overwritten next) and each escape from the
+// and returns the end of what it wrote. Sixteen bytes at a time with SSE2, then eight:
+// a block with nothing to escape is stored whole; else the bytes before the escape are
+// stored with it (what lies past them is overwritten next) and the escape comes from the
 // table, so that a string dense with escapes (a JSON body inside JSON) costs a few
-// instructions per escape rather than a new scan.
+// instructions per escape. Without SSE2, a word's escapes are all written from one scan.
 char* escape_into(const char* text, std::size_t length, char* into) {
   std::size_t i = 0;
+#if defined(__SSE2__)
+  // Sixteen bytes at a time where SSE2 is (every x86-64); scanned again after each escape.
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1F);
+  while (i + 16 <= length) {
+    __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(into), block);
+    __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
+                                   _mm_cmpeq_epi8(_mm_max_epu8(block, control), control));  // <= 0x1F
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+    if (!mask) {
+      i += 16;
+      into += 16;
+      continue;
+    }
+    auto at = static_cast<std::size_t>(std::countr_zero(mask));
+    into += at;
+    const Escape& escape = kEscapes[static_cast<unsigned char>(text[i + at])];
+    std::memcpy(into, &escape, 8);
+    into += escape.length;
+    i += at + 1;
+  }
+#endif
   if constexpr (std::endian::native == std::endian::little) {
     for (; i + 8 <= length; i += 8) {
       std::uint64_t word;
