@@ -51,13 +51,15 @@ std::vector<lambda::FunctionSettings> function_settings(const Project& project, 
 
 std::unique_ptr<lambda::LocalLambda> start_local_lambda(const Project& project, const std::string& url,
                                                         const std::string& only,
-                                                        std::vector<std::string> extra_environment) {
+                                                        std::vector<std::string> extra_environment,
+                                                        http::Server* event_loops) {
   check_shareable(url);
   lambda::ProcessLaunch launch;
   launch.executable = std::filesystem::read_symlink("/proc/self/exe");
   launch.directory = project.directory;
   launch.database_url = absolute_database_url(url);
   launch.extra_environment = std::move(extra_environment);
+  launch.event_loops = event_loops;
   auto service = std::make_unique<lambda::LocalLambda>(function_settings(project, only), launch);
   service->start();
   return service;

@@ -21,9 +21,11 @@ std::string absolute_database_url(const std::string& url);
 std::vector<lambda::FunctionSettings> function_settings(const Project& project, const std::string& only = {});
 
 // Starts warm processes of this binary for the app's functions (or only `only`), each
-// also given `extra_environment` (NAME=VALUE).
+// also given `extra_environment` (NAME=VALUE); their Runtime API connections run on
+// `event_loops` when given (ProcessLaunch).
 std::unique_ptr<lambda::LocalLambda> start_local_lambda(const Project& project, const std::string& url,
                                                         const std::string& only = {},
-                                                        std::vector<std::string> extra_environment = {});
+                                                        std::vector<std::string> extra_environment = {},
+                                                        http::Server* event_loops = nullptr);
 
 }  // namespace strata::cli

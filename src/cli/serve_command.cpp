@@ -78,13 +78,15 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
     if (gateway) gateway->on_server_response(header, response);
   };
 
-  std::unique_ptr<lambda::LocalLambda> local_lambda;
-  if (options.lambda) {
-    local_lambda = start_local_lambda(project, url);
-  }
   http::Server server(server_options, [&gateway](http::Request&& request, http::Reply reply) {
     gateway->handle(std::move(request), std::move(reply));
   });
+  // The functions' Runtime API connections on the gateway's event loops: no hop between
+  // threads for an event or its answer.
+  std::unique_ptr<lambda::LocalLambda> local_lambda;
+  if (options.lambda) {
+    local_lambda = start_local_lambda(project, url, {}, {}, &server);
+  }
   gateway::GatewayOptions gateway_options;
   gateway_options.authorizers = &authorizers;
   gateway = std::make_unique<gateway::Gateway>(project, *database, server.threads(), gateway_options,

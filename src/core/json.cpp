@@ -3,11 +3,16 @@
 #include <rapidjson/error/en.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <variant>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/base64.hpp"
 #include "strata/response.hpp"
@@ -39,84 +44,131 @@ std::optional<std::string_view> optional_string(const Value& object, const char*
 
 namespace {
 
-// Bytes JSON escapes: below 0x20, '"' and '\\'.
-bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+// The escape of each byte JSON escapes (below 0x20, '"' and '\\'), as RapidJSON writes
+// them: \" \\ \b \f \n \r \t and \u00XX (upper case); length 0 for a byte written as it is.
+// Eight bytes each, so that an escape is copied with one fixed-size store.
+struct Escape {
+  char text[7];
+  std::uint8_t length;
+};
+constexpr std::size_t kEscapable = '\\' + 1;  // no byte above '\\' is escaped
 
-// Copies the bytes from `p` that need no escaping to `into` and says how many they were.
-// Eight at a time: a byte below 0x20, or equal to '"' or '\\', sets its high bit in
-// `found` (a byte >= 0x80 never does). A subtraction borrows out of a byte only where
-// that byte matched, so every byte below the first match is tested exactly, and the
-// lowest bit set (little-endian: the first byte in memory) is a true match. A whole
-// word is stored even when it holds a match: it lies within the room for the worst case
-// of the bytes not yet written, and what follows the match is overwritten.
-std::size_t copy_clean_run(const char* p, std::size_t length, char* into) {
+constexpr std::array<Escape, kEscapable> make_escapes() {
+  std::array<Escape, kEscapable> table{};
+  constexpr char kHex[] = "0123456789ABCDEF";
+  for (std::size_t c = 0; c < 0x20; ++c) {
+    table[c] = {{'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15], 0}, 6};
+  }
+  table['"'] = {{'\\', '"'}, 2};
+  table['\\'] = {{'\\', '\\'}, 2};
+  table['\b'] = {{'\\', 'b'}, 2};
+  table['\f'] = {{'\\', 'f'}, 2};
+  table['\n'] = {{'\\', 'n'}, 2};
+  table['\r'] = {{'\\', 'r'}, 2};
+  table['\t'] = {{'\\', 't'}, 2};
+  return table;
+}
+constexpr std::array<Escape, kEscapable> kEscapes = make_escapes();
+
+// Writes byte `c`, escaped if JSON wants it so; `into` has room for eight bytes.
+char* write_byte(unsigned char c, char* into) {
+  if (c < kEscapable && kEscapes[c].length) {
+    std::memcpy(into, &kEscapes[c], 8);
+    return into + kEscapes[c].length;
+  }
+  *into = static_cast<char>(c);
+  return into + 1;
+}
+
+// The high bit of each byte of `word` that JSON escapes (below 0x20, '"', '\\'), and of no
+// other: each test adds within a byte only (no carry or borrow crosses bytes), so every
+// bit is exact and a word dense with escapes is handled without a rescan.
+std::uint64_t escape_mask(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kLows = 0x7F7F7F7F7F7F7F7FULL;
+  std::uint64_t low = word & kLows;
+  std::uint64_t control = ~((low + kOnes * 0x60) | word);  // the low seven bits below 0x20, the top one clear
+  std::uint64_t quote = word ^ (kOnes * '"'), backslash = word ^ (kOnes * '\\');
+  std::uint64_t is_quote = ~(((quote & kLows) + kLows) | quote);  // the byte is zero
+  std::uint64_t is_backslash = ~(((backslash & kLows) + kLows) | backslash);
+  return (control | is_quote | is_backslash) & ~kLows;
+}
+
+// Escapes `length` bytes of `text` into `into`, which has room for 6 * length + 8 bytes,
+// and returns the end of what it wrote. Sixteen bytes at a time with SSE2, then eight:
+// a block with nothing to escape is stored whole; else the bytes before the escape are
+// stored with it (what lies past them is overwritten next) and the escape comes from the
+// table, so that a string dense with escapes (a JSON body inside JSON) costs a few
+// instructions per escape. Without SSE2, a word's escapes are all written from one scan.
+char* escape_into(const char* text, std::size_t length, char* into) {
   std::size_t i = 0;
+#if defined(__SSE2__)
+  // Sixteen bytes at a time where SSE2 is (every x86-64); scanned again after each escape.
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1F);
+  while (i + 16 <= length) {
+    __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(into), block);
+    __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
+                                   _mm_cmpeq_epi8(_mm_max_epu8(block, control), control));  // <= 0x1F
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+    if (!mask) {
+      i += 16;
+      into += 16;
+      continue;
+    }
+    auto at = static_cast<std::size_t>(std::countr_zero(mask));
+    into += at;
+    const Escape& escape = kEscapes[static_cast<unsigned char>(text[i + at])];
+    std::memcpy(into, &escape, 8);
+    into += escape.length;
+    i += at + 1;
+  }
+#endif
   if constexpr (std::endian::native == std::endian::little) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
     for (; i + 8 <= length; i += 8) {
       std::uint64_t word;
-      std::memcpy(&word, p + i, 8);
-      std::memcpy(into + i, &word, 8);
-      std::uint64_t quote = word ^ (kOnes * '"'), backslash = word ^ (kOnes * '\\');
-      std::uint64_t found = ((word - kOnes * 0x20) & ~word) | ((quote - kOnes) & ~quote) |
-                            ((backslash - kOnes) & ~backslash);
-      found &= kHighs;
-      if (found) return i + static_cast<std::size_t>(std::countr_zero(found)) / 8;
+      std::memcpy(&word, text + i, 8);
+      std::uint64_t mask = escape_mask(word);
+      if (!mask) {
+        std::memcpy(into, &word, 8);
+        into += 8;
+        continue;
+      }
+      unsigned done = 0;  // bytes of the word written
+      do {
+        unsigned at = static_cast<unsigned>(std::countr_zero(mask)) / 8;
+        std::uint64_t rest = word >> (8 * done);
+        std::memcpy(into, &rest, 8);
+        into += at - done;
+        const Escape& escape = kEscapes[static_cast<unsigned char>(text[i + at])];
+        std::memcpy(into, &escape, 8);
+        into += escape.length;
+        done = at + 1;
+        mask &= mask - 1;
+      } while (mask);
+      if (done < 8) {
+        std::uint64_t rest = word >> (8 * done);
+        std::memcpy(into, &rest, 8);
+        into += 8 - done;
+      }
     }
   }
-  for (; i < length; ++i) {
-    if (needs_escape(static_cast<unsigned char>(p[i]))) return i;
-    into[i] = p[i];
-  }
-  return length;
-}
-
-// The letter of a two-character escape (\n), or 0 for \u00XX.
-char short_escape(unsigned char c) {
-  switch (c) {
-    case '"': return '"';
-    case '\\': return '\\';
-    case '\b': return 'b';
-    case '\f': return 'f';
-    case '\n': return 'n';
-    case '\r': return 'r';
-    case '\t': return 't';
-    default: return 0;
-  }
-}
-
-char* write_escape(unsigned char c, char* into) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  into[0] = '\\';
-  if (char letter = short_escape(c)) {
-    into[1] = letter;
-    return into + 2;
-  }
-  std::memcpy(into + 1, "u00", 3);
-  into[4] = kHex[c >> 4];
-  into[5] = kHex[c & 15];
-  return into + 6;
+  for (; i < length; ++i) into = write_byte(static_cast<unsigned char>(text[i]), into);
+  return into;
 }
 
 }  // namespace
 
 void write_quoted(rapidjson::StringBuffer& out, const char* text, std::size_t length) {
   out.Put('"');
-  // In slices, each given room for its worst case (every byte as \u00XX); the room left
-  // over is given back.
+  // In slices, each given room for its worst case (every byte as \u00XX, and a word's
+  // store past the end); the room left over is given back.
   constexpr std::size_t kSlice = 4096;
   std::size_t start = 0;
   do {
     std::size_t end = std::min(length, start + kSlice);
-    std::size_t room = (end - start) * 6;
+    std::size_t room = (end - start) * 6 + 8;
     char* begin = out.Push(room);
-    char* into = begin;
-    for (std::size_t i = start; i < end;) {
-      std::size_t run = copy_clean_run(text + i, end - i, into);
-      into += run;
-      i += run;
-      if (i < end) into = write_escape(static_cast<unsigned char>(text[i++]), into);
-    }
+    char* into = escape_into(text + start, end - start, begin);
     out.Pop(static_cast<std::size_t>(begin + room - into));
     start = end;
   } while (start < length);

@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/write.hpp>
 
 #include <openssl/ssl.h>
 
@@ -13,6 +14,9 @@ namespace bhttp = boost::beast::http;
 
 Client::Client(std::string host, std::string port, bool tls, std::chrono::milliseconds timeout)
     : host_(std::move(host)), port_(std::move(port)), tls_(tls), timeout_(timeout) {
+  // Beast reads into the free room of the buffer, at least 512 bytes: without room an
+  // event of a few KB took a recvfrom(2) per 512 bytes.
+  buffer_.reserve(64 * 1024);
   if (tls_) {
     tls_context_.emplace(asio::ssl::context::tls_client);
     tls_context_->set_default_verify_paths();
@@ -42,6 +46,14 @@ void Client::connect() {
   asio::ip::tcp::resolver resolver(context_);
   auto endpoints = resolver.resolve(host_, port_);
   buffer_.clear();
+  if (blocking()) {
+    // No deadline to enforce (the Runtime API): plain blocking calls, one system call per
+    // read or write where an asynchronous step added epoll_wait(2)s and a failed read.
+    plain_.emplace(context_);
+    plain_->connect(endpoints);
+    plain_->socket().set_option(asio::ip::tcp::no_delay(true));
+    return;
+  }
   if (!tls_) {
     plain_.emplace(context_);
     if (timeout_.count()) plain_->expires_after(timeout_);
@@ -60,7 +72,23 @@ void Client::connect() {
 }
 
 template <typename Stream>
-ClientResponse Client::exchange(Stream& stream, const bhttp::request<bhttp::string_body>& request) {
+ClientResponse Client::read_response(Stream& stream) {
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  if (blocking()) {
+    bhttp::read(stream, buffer_, parser);
+  } else {
+    run([&](auto handler) { bhttp::async_read(stream, buffer_, parser, std::move(handler)); });
+  }
+  return parser.release();
+}
+
+template <typename Stream>
+ClientResponse Client::exchange(Stream& stream, const ClientRequest& request) {
+  if (blocking()) {
+    bhttp::write(stream, request);
+    return read_response(stream);
+  }
   // One deadline for the whole exchange, or none (the Runtime API's /next waits for as long as it must).
   if (timeout_.count()) {
     beast::get_lowest_layer(stream).expires_after(timeout_);
@@ -68,20 +96,65 @@ ClientResponse Client::exchange(Stream& stream, const bhttp::request<bhttp::stri
     beast::get_lowest_layer(stream).expires_never();
   }
   run([&](auto handler) { bhttp::async_write(stream, request, std::move(handler)); });
-  bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
-  run([&](auto handler) { bhttp::async_read(stream, buffer_, parser, std::move(handler)); });
-  return parser.release();
+  return read_response(stream);
 }
 
-ClientResponse Client::request(bhttp::verb method, const std::string& target, std::string body,
-                               const Headers& headers) {
-  bhttp::request<bhttp::string_body> request{method, target, 11};
+namespace {
+
+// A request as it goes on the wire: what Beast's serializer writes for a Content-Length body.
+void append_wire(std::string& wire, const ClientRequest& request) {
+  wire.append(request.method_string()).append(" ").append(request.target()).append(" HTTP/1.1\r\n");
+  for (const auto& field : request) wire.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+  wire.append("\r\n").append(request.body());
+}
+
+}  // namespace
+
+template <typename Stream>
+std::vector<ClientResponse> Client::exchange_all(Stream& stream, const std::vector<ClientRequest>& requests) {
+  std::string wire;
+  for (const ClientRequest& request : requests) append_wire(wire, request);
+  if (blocking()) {
+    asio::write(stream, asio::buffer(wire));
+  } else {
+    if (timeout_.count()) {
+      beast::get_lowest_layer(stream).expires_after(timeout_);
+    } else {
+      beast::get_lowest_layer(stream).expires_never();
+    }
+    run([&](auto handler) { asio::async_write(stream, asio::buffer(wire), std::move(handler)); });
+  }
+  std::vector<ClientResponse> responses;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (i == 0) {
+      responses.push_back(read_response(stream));
+    } else {
+      // What was answered stands (a retry would send it again): the rest is left to the caller.
+      try {
+        responses.push_back(read_response(stream));
+      } catch (const boost::system::system_error&) {
+        break;
+      }
+    }
+    if (!responses.back().keep_alive()) break;
+  }
+  return responses;
+}
+
+ClientRequest Client::make_request(bhttp::verb method, const std::string& target, std::string body,
+                                   const Headers& headers) const {
+  ClientRequest request{method, target, 11};
   request.set(bhttp::field::host, host_header());
   for (const auto& [name, value] : headers) request.set(name, value);
   request.body() = std::move(body);
   request.prepare_payload();
   request.keep_alive(true);
+  return request;
+}
+
+ClientResponse Client::request(bhttp::verb method, const std::string& target, std::string body,
+                               const Headers& headers) {
+  ClientRequest request = make_request(method, target, std::move(body), headers);
   // A kept-alive connection may have been closed by the peer since: one fresh try.
   for (int attempt = 0;; ++attempt) {
     bool reused = plain_.has_value() || secure_.has_value();
@@ -96,6 +169,26 @@ ClientResponse Client::request(bhttp::verb method, const std::string& target, st
     } catch (const boost::system::system_error&) {
       plain_.reset();
       secure_.reset();
+      if (attempt > 0 || !reused) throw;
+    }
+  }
+}
+
+std::vector<ClientResponse> Client::pipeline(std::vector<ClientRequest> requests) {
+  for (int attempt = 0;; ++attempt) {
+    bool reused = plain_.has_value() || secure_.has_value();
+    try {
+      if (!reused) connect();
+      auto responses = tls_ ? exchange_all(*secure_, requests) : exchange_all(*plain_, requests);
+      if (responses.size() < requests.size() || !responses.back().keep_alive()) {
+        plain_.reset();
+        secure_.reset();
+      }
+      return responses;
+    } catch (const boost::system::system_error&) {
+      plain_.reset();
+      secure_.reset();
+      // Nothing was answered: the peer may have closed the idle connection; one fresh try.
       if (attempt > 0 || !reused) throw;
     }
   }

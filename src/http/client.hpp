@@ -19,6 +19,7 @@
 namespace strata::http {
 
 using ClientResponse = boost::beast::http::response<boost::beast::http::string_body>;
+using ClientRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 class Client {
@@ -33,6 +34,15 @@ class Client {
   ClientResponse request(boost::beast::http::verb method, const std::string& target, std::string body = {},
                          const Headers& headers = {});
 
+  // Sends `requests` in one write (HTTP/1.1 pipelining) and reads their answers in order:
+  // the Runtime API's POST /response and the GET /next after it cost the peer one wake-up.
+  // Stops reading at an answer that closes the connection, so fewer answers than requests
+  // may come back. Throws as request() does.
+  std::vector<ClientResponse> pipeline(std::vector<ClientRequest> requests);
+  // A request to this client's host: Host and Content-Length set, kept alive.
+  ClientRequest make_request(boost::beast::http::verb method, const std::string& target, std::string body = {},
+                             const Headers& headers = {}) const;
+
   // "host" or "host:port" as a Host header carries it (the port only when not the scheme's default).
   std::string host_header() const;
 
@@ -41,7 +51,12 @@ class Client {
   template <typename Start>
   void run(Start&& start);
   template <typename Stream>
-  ClientResponse exchange(Stream& stream, const boost::beast::http::request<boost::beast::http::string_body>& request);
+  ClientResponse exchange(Stream& stream, const ClientRequest& request);
+  template <typename Stream>
+  std::vector<ClientResponse> exchange_all(Stream& stream, const std::vector<ClientRequest>& requests);
+  template <typename Stream>
+  ClientResponse read_response(Stream& stream);
+  bool blocking() const { return !tls_ && timeout_.count() == 0; }
 
   std::string host_;
   std::string port_;

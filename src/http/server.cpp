@@ -11,6 +11,7 @@
 
 #include <array>
 #include <atomic>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -38,7 +39,7 @@ Response json_error(unsigned status, std::string_view message, unsigned version,
   return response;
 }
 
-struct Server::State {
+struct Server::State : std::enable_shared_from_this<Server::State> {
   // First, so that they outlive the event loops: a connection destroyed with its loop
   // counts itself out here.
   std::atomic<std::size_t> connections{0};
@@ -46,7 +47,11 @@ struct Server::State {
   std::atomic<std::size_t> busy{0};
   ServerOptions options;
   Handler handler;
-  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;  // this server's own event loops
+  std::vector<asio::io_context*> loops;  // where connections run: contexts, or another server's
+  // With another server's loops (run_on_loops_of): held while a handler runs; set by stop().
+  std::mutex dispatch_mutex;
+  bool closed = false;
   // Accepting runs on a loop of its own, so that a connection never waits for a
   // busy event loop (one running a slow database call) to be let in.
   asio::io_context accept_context{1};
@@ -59,10 +64,13 @@ struct Server::State {
 // One connection: read a request, hand it to the handler, write the reply, repeat.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, asio::io_context& context, Server::State& state)
-      : stream_(std::move(socket)), context_(context), state_(state) {
+  // `keep`: the server's state when the connection runs on another server's loops,
+  // which may outlive this server.
+  Session(tcp::socket socket, asio::io_context& context, Server::State& state, std::shared_ptr<Server::State> keep)
+      : keep_(std::move(keep)), stream_(std::move(socket)), context_(context), state_(state) {
     ++state_.connections;
     set_busy(true);
+    if (state_.options.read_buffer_bytes) buffer_.reserve(state_.options.read_buffer_bytes);
     // Once per connection rather than a getpeername(2) per request.
     beast::error_code error;
     auto endpoint = stream_.socket().remote_endpoint(error);
@@ -187,6 +195,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void dispatch() {
     Request request = parser_->release();
+    if (!keep_) return state_.handler(std::move(request), Reply(shared_from_this()));
+    std::lock_guard lock(state_.dispatch_mutex);
+    if (state_.closed) return close();
     state_.handler(std::move(request), Reply(shared_from_this()));
   }
 
@@ -223,6 +234,7 @@ class Session : public std::enable_shared_from_this<Session> {
     busy ? ++state_.busy : --state_.busy;
   }
 
+  std::shared_ptr<Server::State> keep_;
   beast::tcp_stream stream_;
   asio::io_context& context_;
   Server::State& state_;
@@ -237,11 +249,18 @@ class Session : public std::enable_shared_from_this<Session> {
 void Reply::operator()(Response&& response) const { session_->respond(std::move(response)); }
 std::string Reply::remote_address() const { return session_->remote_address(); }
 
-Server::Server(ServerOptions options, Handler handler) : state_(std::make_unique<State>()) {
+Server::Server(ServerOptions options, Handler handler) : state_(std::make_shared<State>()) {
   state_->options = std::move(options);
   state_->handler = std::move(handler);
+  if (Server* other = state_->options.run_on_loops_of) {
+    state_->loops = other->state_->loops;
+    return;
+  }
   unsigned threads = state_->options.threads ? state_->options.threads : std::max(1u, std::thread::hardware_concurrency());
-  for (unsigned i = 0; i < threads; ++i) state_->contexts.push_back(std::make_unique<asio::io_context>(1));
+  for (unsigned i = 0; i < threads; ++i) {
+    state_->contexts.push_back(std::make_unique<asio::io_context>(1));
+    state_->loops.push_back(state_->contexts.back().get());
+  }
 }
 
 Server::~Server() = default;
@@ -289,14 +308,15 @@ namespace {
 
 void accept_next(Server::State& state) {
   if (state.stopped) return;
-  auto& context = *state.contexts[state.next_context];
-  state.next_context = (state.next_context + 1) % state.contexts.size();
+  auto& context = *state.loops[state.next_context];
+  state.next_context = (state.next_context + 1) % state.loops.size();
   state.acceptor->async_accept(context, [&state, &context](beast::error_code error, tcp::socket socket) {
     if (error == asio::error::operation_aborted || state.stopped) return;
     if (!error) {
       socket.set_option(tcp::no_delay(true), error);
       bool over_limit = state.connections.load() >= state.options.max_connections;
-      auto session = std::make_shared<Session>(std::move(socket), context, state);
+      auto keep = state.options.run_on_loops_of ? state.shared_from_this() : nullptr;
+      auto session = std::make_shared<Session>(std::move(socket), context, state, std::move(keep));
       session->start(over_limit);
     }
     accept_next(state);
@@ -348,6 +368,10 @@ void Server::stop_gracefully(std::chrono::milliseconds limit) {
 }
 
 void Server::stop() {
+  if (state_->options.run_on_loops_of) {
+    std::lock_guard lock(state_->dispatch_mutex);
+    state_->closed = true;
+  }
   asio::post(state_->accept_context, [this] {
     state_->stopped = true;
     beast::error_code ignored;

@@ -15,6 +15,8 @@ namespace strata::http {
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
+class Server;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 3000;  // 0 picks a free port; port() tells which
@@ -25,6 +27,16 @@ struct ServerOptions {
   // idle; a slower client (or an idle keep-alive connection) is closed. Zero: no timeout.
   std::chrono::milliseconds read_timeout{15000};
   std::size_t max_connections = 4096;
+  // Bytes each connection's read buffer starts with; 0 lets Beast grow it, which reads
+  // 512 bytes per recvmsg(2) when the body is read into the request (the Runtime API
+  // server, whose one connection carries whole responses, reserves room for them).
+  std::size_t read_buffer_bytes = 0;
+  // Run the connections on this other server's event loops (which must outlive them),
+  // with no thread of their own: serve's Runtime API servers run on the gateway's, so
+  // that an event and its answer pass between the two with no hop between threads (a
+  // post to another loop cost a wake-up and, on one core, a lock handed back and forth).
+  // stop() then waits for a handler under way, and no handler runs after it.
+  Server* run_on_loops_of = nullptr;
   // An already listening socket to accept on instead of binding host:port (serve
   // --watch hands its socket to each new build of the app); -1 binds.
   int listen_fd = -1;
@@ -78,7 +90,7 @@ class Server {
   struct State;  // opaque; shared with the connections
 
  private:
-  std::unique_ptr<State> state_;
+  std::shared_ptr<State> state_;
 };
 
 // A JSON error body {"message": ...} with the given status, as API Gateway words its own errors.

@@ -26,6 +26,9 @@ struct ProcessLaunch {
   std::string database_url;          // given as STRATA_DB
   std::string region = "us-east-1";
   std::vector<std::string> extra_environment;  // NAME=VALUE the deployed function would also get
+  // The Runtime API servers' connections run on these event loops (serve's gateway), else
+  // on a thread of each server's own.
+  http::Server* event_loops = nullptr;
 };
 
 class FunctionPool {

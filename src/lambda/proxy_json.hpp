@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "lambda/json_in_place.hpp"
 #include "strata/json.hpp"
 #include "strata/multi_map.hpp"
 #include "strata/response.hpp"
@@ -17,12 +18,13 @@ namespace strata::lambda::proxy_json {
 
 using rapidjson::Value;
 
-// Parses `json` into `document` in a copy of it, `scratch`, which must outlive the
-// document: in place RapidJSON copies no string, and in a NUL-terminated buffer it scans
-// strings sixteen bytes at a time (SSE2) where from a sized view it goes byte by byte
-// (a response's body, escaped inside the JSON, was most of serve --lambda's work).
-// As with the sized parse, a NUL byte ends the text.
+// Parses `json` into `document`, its strings in `scratch`, which must outlive the
+// document: parse_json_in_place (a response's body, escaped inside the JSON, was most of
+// serve --lambda's work), else RapidJSON in place in a copy (errors, doubles), which
+// copies no string and scans them sixteen bytes at a time (SSE2) in a NUL-terminated
+// buffer. As with the sized parse, a NUL byte ends the text.
 inline void parse_in_place(rapidjson::Document& document, std::string_view json, std::string& scratch) {
+  if (parse_json_in_place(document, json, scratch)) return;
   scratch.assign(json);
   document.ParseInsitu<rapidjson::kParseIterativeFlag>(scratch.data());
 }
