@@ -168,6 +168,7 @@ void FunctionPool::spawn_locked() {
       "LAMBDA_TASK_ROOT=" + launch_.directory.string(),
       "TZ=:UTC",
       "STRATA_DB=" + launch_.database_url,
+      "STRATA_RUNTIME_API_PIPELINING=1",  // this Runtime API reads an answer and the next poll sent at once
   };
   for (const char* inherited : {"PATH", "LANG", "LD_LIBRARY_PATH", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
                                 "AWS_SESSION_TOKEN", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {

@@ -95,8 +95,11 @@ class RuntimeApi {
 
   // Posts an invocation's answer with the next poll: both requests in one write
   // (pipelined), so that the Runtime API reads them at once instead of waking again
-  // for the poll after its 202. Must be followed by next().
+  // for the poll after its 202. Must be followed by next(). Only where the Runtime API
+  // says it reads pipelined requests (Strata's local one sets STRATA_RUNTIME_API_PIPELINING):
+  // AWS documents no such thing, so there the answer goes alone, as every runtime sends it.
   void answer(const std::string& target, std::string body, const char* error_type = nullptr) {
+    if (!pipelining_) return post(target, std::move(body), error_type);
     pending_target_ = target;
     pending_ = client_.make_request(bhttp::verb::post, std::string(kBase) + target, std::move(body),
                                     post_headers(error_type));
@@ -136,6 +139,7 @@ class RuntimeApi {
   }
 
   http::Client client_;
+  const bool pipelining_ = environment("STRATA_RUNTIME_API_PIPELINING") == "1";
   std::optional<http::ClientRequest> pending_;
   std::string pending_target_;
 };
