@@ -1,6 +1,8 @@
 #include "strata/json.hpp"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/internal/dtoa.h>
+#include <rapidjson/internal/itoa.h>
 
 #include <algorithm>
 #include <bit>
@@ -42,26 +44,50 @@ namespace {
 // Bytes JSON escapes: below 0x20, '"' and '\\'.
 bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
-// Copies the bytes from `p` that need no escaping to `into` and says how many they were.
-// Eight at a time: a byte below 0x20, or equal to '"' or '\\', sets its high bit in
-// `found` (a byte >= 0x80 never does). A subtraction borrows out of a byte only where
+// Among the bytes of `word` (little-endian), the index of the first that JSON escapes,
+// or sizeof word when none is. Such a byte (below 0x20, '"' or '\\') sets its high bit
+// in `found` (a byte >= 0x80 never does). A subtraction borrows out of a byte only where
 // that byte matched, so every byte below the first match is tested exactly, and the
-// lowest bit set (little-endian: the first byte in memory) is a true match. A whole
-// word is stored even when it holds a match: it lies within the room for the worst case
-// of the bytes not yet written, and what follows the match is overwritten.
+// lowest bit set (the first byte in memory) is a true match.
+template <typename Word>
+std::size_t first_to_escape(Word word) {
+  constexpr Word kOnes = static_cast<Word>(0x0101010101010101ULL), kHighs = static_cast<Word>(0x8080808080808080ULL);
+  Word quote = word ^ (kOnes * '"'), backslash = word ^ (kOnes * '\\');
+  Word found = ((word - kOnes * 0x20) & ~word) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash);
+  found &= kHighs;
+  return found ? static_cast<std::size_t>(std::countr_zero(found)) / 8 : sizeof word;
+}
+
+// Copies the bytes from `p` that need no escaping to `into` and says how many they were.
+// A word at a time; the last word of a string overlaps the one before (its first bytes,
+// already found clean, cannot hold the first match), so only strings under 4 bytes go
+// byte by byte. A whole word is stored even when it holds a match: it lies within the
+// room for the worst case of the bytes not yet written, and what follows the match is
+// overwritten.
 std::size_t copy_clean_run(const char* p, std::size_t length, char* into) {
   std::size_t i = 0;
   if constexpr (std::endian::native == std::endian::little) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
-    for (; i + 8 <= length; i += 8) {
-      std::uint64_t word;
-      std::memcpy(&word, p + i, 8);
-      std::memcpy(into + i, &word, 8);
-      std::uint64_t quote = word ^ (kOnes * '"'), backslash = word ^ (kOnes * '\\');
-      std::uint64_t found = ((word - kOnes * 0x20) & ~word) | ((quote - kOnes) & ~quote) |
-                            ((backslash - kOnes) & ~backslash);
-      found &= kHighs;
-      if (found) return i + static_cast<std::size_t>(std::countr_zero(found)) / 8;
+    if (length >= 8) {
+      for (;; i += 8) {
+        if (i + 8 > length) i = length - 8;
+        std::uint64_t word;
+        std::memcpy(&word, p + i, 8);
+        std::memcpy(into + i, &word, 8);
+        std::size_t match = first_to_escape(word);
+        if (match < 8) return i + match;
+        if (i + 8 == length) return length;
+      }
+    }
+    if (length >= 4) {
+      for (;; i += 4) {
+        if (i + 4 > length) i = length - 4;
+        std::uint32_t word;
+        std::memcpy(&word, p + i, 4);
+        std::memcpy(into + i, &word, 4);
+        std::size_t match = first_to_escape(word);
+        if (match < 4) return i + match;
+        if (i + 4 == length) return length;
+      }
     }
   }
   for (; i < length; ++i) {
@@ -98,13 +124,33 @@ char* write_escape(unsigned char c, char* into) {
   return into + 6;
 }
 
+// Writes `text` quoted and escaped at `into`, which has room for 2 + 6 * length bytes;
+// returns the end.
+char* quote_into(char* into, const char* text, std::size_t length) {
+  *into++ = '"';
+  for (std::size_t i = 0; i < length;) {
+    std::size_t run = copy_clean_run(text + i, length - i, into);
+    into += run;
+    i += run;
+    if (i < length) into = write_escape(static_cast<unsigned char>(text[i++]), into);
+  }
+  *into++ = '"';
+  return into;
+}
+
 }  // namespace
 
 void write_quoted(rapidjson::StringBuffer& out, const char* text, std::size_t length) {
-  out.Put('"');
-  // In slices, each given room for its worst case (every byte as \u00XX); the room left
-  // over is given back.
+  // Given room for the worst case (every byte as \u00XX), long strings in slices; the
+  // room left over is given back.
   constexpr std::size_t kSlice = 4096;
+  if (length <= kSlice) {
+    std::size_t room = 2 + length * 6;
+    char* begin = out.Push(room);
+    out.Pop(static_cast<std::size_t>(begin + room - quote_into(begin, text, length)));
+    return;
+  }
+  out.Put('"');
   std::size_t start = 0;
   do {
     std::size_t end = std::min(length, start + kSlice);
@@ -160,17 +206,122 @@ void write_key(Writer& writer, const std::string& label) {
   writer.Key(label.data(), static_cast<rapidjson::SizeType>(label.size()));
 }
 
+// FieldView::Value's alternatives, by index: the row's values are told apart by a switch.
+enum ValueIndex : std::size_t { kNullIndex, kBoolIndex, kLongIndex, kDoubleIndex, kStringIndex, kBytesIndex };
+template <std::size_t index, typename T>
+constexpr bool kIndexHolds = std::is_same_v<std::variant_alternative_t<index, db::FieldView::Value>, T>;
+static_assert(kIndexHolds<kNullIndex, db::Null> && kIndexHolds<kBoolIndex, bool> &&
+              kIndexHolds<kLongIndex, std::int64_t> && kIndexHolds<kDoubleIndex, double> &&
+              kIndexHolds<kStringIndex, std::string_view> && kIndexHolds<kBytesIndex, db::FieldView::Bytes> &&
+              std::variant_size_v<db::FieldView::Value> == 6);
+
+// Strings up to this size are written within a row's one reservation, at their worst
+// case of 6 bytes a byte; longer ones, and blobs (base64 first), are written apart.
+constexpr std::size_t kInRowString = 1024;
+// The most bytes RapidJSON's Writer reserves for an integer and for a double.
+constexpr std::size_t kInt64Room = 21, kDoubleRoom = 25;
+
+// The most bytes `value` takes written within the row's reservation; 0 when written apart.
+std::size_t room_in_row(const db::FieldView::Value& value) {
+  switch (value.index()) {
+    case kNullIndex: return 4;
+    case kBoolIndex: return 5;  // false
+    case kLongIndex: return kInt64Room;
+    case kDoubleIndex: return kDoubleRoom;
+    case kStringIndex: {
+      std::size_t size = std::get<std::string_view>(value).size();
+      return size <= kInRowString ? 2 + 6 * size : 0;
+    }
+    default: return 0;
+  }
+}
+
 }  // namespace
 
-void write_row_object(Writer& writer, const db::Row& row) {
-  const auto& columns = row.columns();
-  writer.StartObject();
+void Writer::quote_keys(const db::Row& row) {
+  rapidjson::StringBuffer keys;
+  key_starts_.assign(1, 0);
   for (std::size_t column = 0; column < row.size(); ++column) {
-    write_key(writer, columns[column].label);
-    write_field(writer, row[column]);
+    if (column > 0) keys.Put(',');
+    const std::string& label = row.columns()[column].label;
+    write_quoted(keys, label.data(), label.size());
+    keys.Put(':');
+    key_starts_.push_back(static_cast<std::uint32_t>(keys.GetSize()));
   }
-  writer.EndObject();
+  keys_.assign(keys.GetString(), keys.GetSize());
+  keys_for_ = row.columns_id();
 }
+
+// The bytes write_field writes for each value, and StartObject/Key/EndObject around
+// them, without a call and a separator decision per key and per value.
+void Writer::row_object(const db::Row& row) {
+  if (row.columns_id() == 0 || row.columns_id() != keys_for_) quote_keys(row);
+  Prefix(rapidjson::kObjectType);
+  std::size_t room = 2 + keys_.size();
+  for (const db::FieldView& field : row.values()) room += room_in_row(field.value());
+  char* into = os_->Push(room);
+  char* end = into + room;
+  *into++ = '{';
+  for (std::size_t column = 0; column < row.size(); ++column) {
+    std::size_t key_start = key_starts_[column], key_size = key_starts_[column + 1] - key_start;
+    std::memcpy(into, keys_.data() + key_start, key_size);
+    into += key_size;
+    const db::FieldView::Value& value = row[column].value();
+    switch (value.index()) {
+      case kNullIndex:
+        std::memcpy(into, "null", 4);
+        into += 4;
+        break;
+      case kBoolIndex:
+        if (std::get<bool>(value)) {
+          std::memcpy(into, "true", 4);
+          into += 4;
+        } else {
+          std::memcpy(into, "false", 5);
+          into += 5;
+        }
+        break;
+      case kLongIndex: into = rapidjson::internal::i64toa(std::get<std::int64_t>(value), into); break;
+      case kDoubleIndex: {
+        // JSON has no Infinity or NaN: null, as write_field writes them.
+        double number = std::get<double>(value);
+        if (std::isfinite(number)) {
+          into = rapidjson::internal::dtoa(number, into, maxDecimalPlaces_);
+        } else {
+          std::memcpy(into, "null", 4);
+          into += 4;
+        }
+        break;
+      }
+      default: {
+        bool is_string = value.index() == kStringIndex;
+        std::string_view text = is_string ? std::get<std::string_view>(value) : std::string_view();
+        if (is_string && text.size() <= kInRowString) {
+          into = quote_into(into, text.data(), text.size());
+          break;
+        }
+        // Written apart: the room still reserved is given back and taken again after.
+        std::size_t rest = static_cast<std::size_t>(end - into);
+        os_->Pop(rest);
+        if (is_string) {
+          write_quoted(*os_, text.data(), text.size());
+        } else {
+          db::FieldView::Bytes bytes = std::get<db::FieldView::Bytes>(value);
+          std::string encoded = base64::encode(bytes.data(), bytes.size());
+          write_quoted(*os_, encoded.data(), encoded.size());
+        }
+        into = os_->Push(rest);
+        end = into + rest;
+        break;
+      }
+    }
+  }
+  *into++ = '}';
+  os_->Pop(static_cast<std::size_t>(end - into));
+  EndValue(true);
+}
+
+void write_row_object(Writer& writer, const db::Row& row) { writer.row_object(row); }
 
 void write_record_object(Writer& writer, const db::ResultSet& result, std::size_t row) {
   const db::Record& record = result.records[row];

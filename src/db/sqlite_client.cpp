@@ -255,6 +255,7 @@ void SqliteClient::describe_columns(CachedStatement& cached) {
     }
     cached.columns.push_back(std::move(column));
   }
+  cached.columns_id = new_columns_id();
   cached.columns_known = true;
 }
 
@@ -329,7 +330,7 @@ StatementOutcome SqliteClient::execute_rows(std::string_view sql, const Paramete
         default: value = FieldView(); break;
       }
     }
-    visitor.row(Row(cached.columns, values));
+    visitor.row(Row(cached.columns, values, cached.columns_id));
   }
   if (code != SQLITE_DONE) fail(code, sql);
   if (!sqlite3_stmt_readonly(statement)) {
