@@ -1,11 +1,9 @@
 #pragma once
 // JSON for functions, on RapidJSON: reading request bodies and writing results.
-#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -47,18 +45,11 @@ class Writer : public rapidjson::Writer<rapidjson::StringBuffer> {
 
   // A row being visited as an object keyed by column label (what write_row_object
   // writes), in one reservation of the buffer: its keys are quoted once for all the
-  // rows with the same Row::columns_id.
+  // rows with the same Row::columns_id, on each thread.
   void row_object(const db::Row& row);
 
  private:
   bool write_string(const char* text, std::size_t length);
-  void quote_keys(const db::Row& row);
-
-  // The keys of the rows with Row::columns_id keys_for_, as JSON text with their
-  // separators ("id": ,"title": ...); key i spans key_starts_[i] to key_starts_[i + 1].
-  std::uint64_t keys_for_ = 0;
-  std::string keys_;
-  std::vector<std::uint32_t> key_starts_;
 };
 
 // Parses a request body that must be a JSON object; throws HttpError(400)

@@ -436,6 +436,28 @@ TEST(JsonRowObject, KeysFollowTheColumnsOfEachRow) {
               w.EndArray();
             }),
             R"([{"id":1,"title":"t"},{"count":2},{"id":1,"title":"t"},{"first":2},{"second":2}])");
+  // More column lists in turn than a thread keeps the keys of.
+  std::vector<std::vector<db::ColumnMetadata>> lists;
+  std::vector<std::uint64_t> ids;
+  std::string expected = "[";
+  for (int list = 0; list < 20; ++list) {
+    lists.push_back({column("column_" + std::to_string(list))});
+    ids.push_back(db::new_columns_id());
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (int list = 0; list < 20; ++list) expected += R"({"column_)" + std::to_string(list) + R"(":2},)";
+  }
+  expected.back() = ']';
+  EXPECT_EQ(written([&](Writer& w) {
+              w.StartArray();
+              for (int round = 0; round < 2; ++round) {
+                for (std::size_t list = 0; list < lists.size(); ++list) {
+                  write_row_object(w, db::Row(lists[list], count, ids[list]));
+                }
+              }
+              w.EndArray();
+            }),
+            expected);
 }
 
 }  // namespace
