@@ -263,8 +263,6 @@ std::size_t room_in_row(const db::FieldView::Value& value) {
   }
 }
 
-}  // namespace
-
 // The keys of a row as JSON text with their separators ("id": ,"title": ...); key i
 // spans starts[i] to starts[i + 1]. The text is followed by kKeyCopy bytes of padding,
 // so that a short key is copied as kKeyCopy bytes whatever its size.
@@ -297,6 +295,8 @@ const RowKeys& keys_of(const db::Row& row) {
   keys.columns_id = row.columns_id();
   return keys;
 }
+
+}  // namespace
 
 // The bytes write_field writes for each value, and StartObject/Key/EndObject around
 // them, without a call and a separator decision per key and per value.
