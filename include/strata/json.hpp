@@ -43,6 +43,11 @@ class Writer : public rapidjson::Writer<rapidjson::StringBuffer> {
   bool Key(const char* text) { return write_string(text, std::strlen(text)); }
   bool Key(const std::string& text) { return write_string(text.data(), text.size()); }
 
+  // A row being visited as an object keyed by column label (what write_row_object
+  // writes), in one reservation of the buffer: its keys are quoted once for all the
+  // rows with the same Row::columns_id, on each thread.
+  void row_object(const db::Row& row);
+
  private:
   bool write_string(const char* text, std::size_t length);
 };

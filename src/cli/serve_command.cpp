@@ -89,6 +89,8 @@ int serve(const AppEnvironment& environment, const ServeOptions& options) {
   }
   gateway::GatewayOptions gateway_options;
   gateway_options.authorizers = &authorizers;
+  // Quiet drops info lines anyway: the access log's lines are then not even written.
+  gateway_options.access_log = !options.quiet;
   gateway = std::make_unique<gateway::Gateway>(project, *database, server.threads(), gateway_options,
                                                local_lambda.get());
   server.listen();

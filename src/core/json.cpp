@@ -1,6 +1,8 @@
 #include "strata/json.hpp"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/internal/dtoa.h>
+#include <rapidjson/internal/itoa.h>
 
 #include <algorithm>
 #include <array>
@@ -44,21 +46,96 @@ std::optional<std::string_view> optional_string(const Value& object, const char*
 
 namespace {
 
+// Bytes JSON escapes: below 0x20, '"' and '\\'.
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// Among the bytes of `word` (little-endian), the index of the first that JSON escapes,
+// or sizeof word when none is. Such a byte (below 0x20, '"' or '\\') sets its high bit
+// in `found` (a byte >= 0x80 never does). A subtraction borrows out of a byte only where
+// that byte matched, so every byte below the first match is tested exactly, and the
+// lowest bit set (the first byte in memory) is a true match.
+template <typename Word>
+[[gnu::always_inline]] inline std::size_t first_to_escape(Word word) {
+  constexpr Word kOnes = static_cast<Word>(0x0101010101010101ULL), kHighs = static_cast<Word>(0x8080808080808080ULL);
+  Word quote = word ^ (kOnes * '"'), backslash = word ^ (kOnes * '\\');
+  Word found = ((word - kOnes * 0x20) & ~word) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash);
+  found &= kHighs;
+  return found ? static_cast<std::size_t>(std::countr_zero(found)) / 8 : sizeof word;
+}
+
+#if defined(__SSE2__)
+// Among 16 bytes, a mask with bit i set where byte i is one JSON escapes.
+[[gnu::always_inline]] inline unsigned escape_mask(__m128i bytes) {
+  __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(0x1F)), bytes);
+  __m128i quote = _mm_cmpeq_epi8(bytes, _mm_set1_epi8('"'));
+  __m128i backslash = _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))));
+}
+#endif
+
+// Copies the bytes from `p` that need no escaping to `into` and says how many they were.
+// A word at a time (16 bytes with SSE2, else 8, then 4); the last word of a string
+// overlaps the one before (its first bytes, already found clean, cannot hold the first
+// match), so only strings under 4 bytes go byte by byte. A whole word is stored even
+// when it holds a match: it lies within the room for the worst case of the bytes not
+// yet written, and what follows the match is overwritten. Inlined: a row's strings are
+// short, and a call cost a fifth of their scan.
+[[gnu::always_inline]] inline std::size_t copy_clean_run(const char* p, std::size_t length, char* into) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  if (length >= 16) {
+    for (;; i += 16) {
+      if (i + 16 > length) i = length - 16;
+      __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(into + i), bytes);
+      if (unsigned mask = escape_mask(bytes)) return i + static_cast<std::size_t>(std::countr_zero(mask));
+      if (i + 16 == length) return length;
+    }
+  }
+#endif
+  if constexpr (std::endian::native == std::endian::little) {
+    if (length >= 8) {
+      for (;; i += 8) {
+        if (i + 8 > length) i = length - 8;
+        std::uint64_t word;
+        std::memcpy(&word, p + i, 8);
+        std::memcpy(into + i, &word, 8);
+        std::size_t match = first_to_escape(word);
+        if (match < 8) return i + match;
+        if (i + 8 == length) return length;
+      }
+    }
+    if (length >= 4) {
+      for (;; i += 4) {
+        if (i + 4 > length) i = length - 4;
+        std::uint32_t word;
+        std::memcpy(&word, p + i, 4);
+        std::memcpy(into + i, &word, 4);
+        std::size_t match = first_to_escape(word);
+        if (match < 4) return i + match;
+        if (i + 4 == length) return length;
+      }
+    }
+  }
+  for (; i < length; ++i) {
+    if (needs_escape(static_cast<unsigned char>(p[i]))) return i;
+    into[i] = p[i];
+  }
+  return length;
+}
+
 // The escape of each byte JSON escapes (below 0x20, '"' and '\\'), as RapidJSON writes
-// them: \" \\ \b \f \n \r \t and \u00XX (upper case); length 0 for a byte written as it is.
-// Eight bytes each, so that an escape is copied with one fixed-size store.
+// them: \" \\ \b \f \n \r \t and \u00XX (upper case). Each is copied with one fixed-size store
+// of six bytes, the room its worst case has anyway (a body that is itself JSON has an
+// escape every few bytes).
 struct Escape {
   char text[7];
   std::uint8_t length;
 };
-constexpr std::size_t kEscapable = '\\' + 1;  // no byte above '\\' is escaped
-
-constexpr std::array<Escape, kEscapable> make_escapes() {
-  std::array<Escape, kEscapable> table{};
+constexpr std::array<Escape, '\\' + 1> make_escapes() {
+  std::array<Escape, '\\' + 1> table{};
   constexpr char kHex[] = "0123456789ABCDEF";
-  for (std::size_t c = 0; c < 0x20; ++c) {
-    table[c] = {{'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15], 0}, 6};
-  }
+  for (std::size_t c = 0; c < 0x20; ++c) table[c] = {{'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15], 0}, 6};
   table['"'] = {{'\\', '"'}, 2};
   table['\\'] = {{'\\', '\\'}, 2};
   table['\b'] = {{'\\', 'b'}, 2};
@@ -68,107 +145,53 @@ constexpr std::array<Escape, kEscapable> make_escapes() {
   table['\t'] = {{'\\', 't'}, 2};
   return table;
 }
-constexpr std::array<Escape, kEscapable> kEscapes = make_escapes();
+constexpr auto kEscapes = make_escapes();
 
-// Writes byte `c`, escaped if JSON wants it so; `into` has room for eight bytes.
-char* write_byte(unsigned char c, char* into) {
-  if (c < kEscapable && kEscapes[c].length) {
-    std::memcpy(into, &kEscapes[c], 8);
-    return into + kEscapes[c].length;
-  }
-  *into = static_cast<char>(c);
-  return into + 1;
+// Writes the escape of `c` (a byte needs_escape) at `into`, which has room for six bytes.
+char* write_escape(unsigned char c, char* into) {
+  std::memcpy(into, kEscapes[c].text, 6);
+  return into + kEscapes[c].length;
 }
 
-// The high bit of each byte of `word` that JSON escapes (below 0x20, '"', '\\'), and of no
-// other: each test adds within a byte only (no carry or borrow crosses bytes), so every
-// bit is exact and a word dense with escapes is handled without a rescan.
-std::uint64_t escape_mask(std::uint64_t word) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kLows = 0x7F7F7F7F7F7F7F7FULL;
-  std::uint64_t low = word & kLows;
-  std::uint64_t control = ~((low + kOnes * 0x60) | word);  // the low seven bits below 0x20, the top one clear
-  std::uint64_t quote = word ^ (kOnes * '"'), backslash = word ^ (kOnes * '\\');
-  std::uint64_t is_quote = ~(((quote & kLows) + kLows) | quote);  // the byte is zero
-  std::uint64_t is_backslash = ~(((backslash & kLows) + kLows) | backslash);
-  return (control | is_quote | is_backslash) & ~kLows;
-}
-
-// Escapes `length` bytes of `text` into `into`, which has room for 6 * length + 8 bytes,
-// and returns the end of what it wrote. Sixteen bytes at a time with SSE2, then eight:
-// a block with nothing to escape is stored whole; else the bytes before the escape are
-// stored with it (what lies past them is overwritten next) and the escape comes from the
-// table, so that a string dense with escapes (a JSON body inside JSON) costs a few
-// instructions per escape. Without SSE2, a word's escapes are all written from one scan.
-char* escape_into(const char* text, std::size_t length, char* into) {
-  std::size_t i = 0;
-#if defined(__SSE2__)
-  // Sixteen bytes at a time where SSE2 is (every x86-64); scanned again after each escape.
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1F);
-  while (i + 16 <= length) {
-    __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(into), block);
-    __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
-                                   _mm_cmpeq_epi8(_mm_max_epu8(block, control), control));  // <= 0x1F
-    auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
-    if (!mask) {
-      i += 16;
-      into += 16;
-      continue;
-    }
-    auto at = static_cast<std::size_t>(std::countr_zero(mask));
-    into += at;
-    const Escape& escape = kEscapes[static_cast<unsigned char>(text[i + at])];
-    std::memcpy(into, &escape, 8);
-    into += escape.length;
-    i += at + 1;
+// Writes `text` quoted and escaped at `into`, which has room for 2 + 6 * length bytes;
+// returns the end.
+[[gnu::always_inline]] inline char* quote_into(char* into, const char* text, std::size_t length) {
+  *into++ = '"';
+  for (std::size_t i = 0; i < length;) {
+    std::size_t run = copy_clean_run(text + i, length - i, into);
+    into += run;
+    i += run;
+    if (i < length) into = write_escape(static_cast<unsigned char>(text[i++]), into);
   }
-#endif
-  if constexpr (std::endian::native == std::endian::little) {
-    for (; i + 8 <= length; i += 8) {
-      std::uint64_t word;
-      std::memcpy(&word, text + i, 8);
-      std::uint64_t mask = escape_mask(word);
-      if (!mask) {
-        std::memcpy(into, &word, 8);
-        into += 8;
-        continue;
-      }
-      unsigned done = 0;  // bytes of the word written
-      do {
-        unsigned at = static_cast<unsigned>(std::countr_zero(mask)) / 8;
-        std::uint64_t rest = word >> (8 * done);
-        std::memcpy(into, &rest, 8);
-        into += at - done;
-        const Escape& escape = kEscapes[static_cast<unsigned char>(text[i + at])];
-        std::memcpy(into, &escape, 8);
-        into += escape.length;
-        done = at + 1;
-        mask &= mask - 1;
-      } while (mask);
-      if (done < 8) {
-        std::uint64_t rest = word >> (8 * done);
-        std::memcpy(into, &rest, 8);
-        into += 8 - done;
-      }
-    }
-  }
-  for (; i < length; ++i) into = write_byte(static_cast<unsigned char>(text[i]), into);
+  *into++ = '"';
   return into;
 }
 
 }  // namespace
 
 void write_quoted(rapidjson::StringBuffer& out, const char* text, std::size_t length) {
-  out.Put('"');
-  // In slices, each given room for its worst case (every byte as \u00XX, and a word's
-  // store past the end); the room left over is given back.
+  // Given room for the worst case (every byte as \u00XX), long strings in slices; the
+  // room left over is given back.
   constexpr std::size_t kSlice = 4096;
+  if (length <= kSlice) {
+    std::size_t room = 2 + length * 6;
+    char* begin = out.Push(room);
+    out.Pop(static_cast<std::size_t>(begin + room - quote_into(begin, text, length)));
+    return;
+  }
+  out.Put('"');
   std::size_t start = 0;
   do {
     std::size_t end = std::min(length, start + kSlice);
-    std::size_t room = (end - start) * 6 + 8;
+    std::size_t room = (end - start) * 6;
     char* begin = out.Push(room);
-    char* into = escape_into(text + start, end - start, begin);
+    char* into = begin;
+    for (std::size_t i = start; i < end;) {
+      std::size_t run = copy_clean_run(text + i, end - i, into);
+      into += run;
+      i += run;
+      if (i < end) into = write_escape(static_cast<unsigned char>(text[i++]), into);
+    }
     out.Pop(static_cast<std::size_t>(begin + room - into));
     start = end;
   } while (start < length);
@@ -212,17 +235,148 @@ void write_key(Writer& writer, const std::string& label) {
   writer.Key(label.data(), static_cast<rapidjson::SizeType>(label.size()));
 }
 
+// FieldView::Value's alternatives, by index: the row's values are told apart by a switch.
+enum ValueIndex : std::size_t { kNullIndex, kBoolIndex, kLongIndex, kDoubleIndex, kStringIndex, kBytesIndex };
+template <std::size_t index, typename T>
+constexpr bool kIndexHolds = std::is_same_v<std::variant_alternative_t<index, db::FieldView::Value>, T>;
+static_assert(kIndexHolds<kNullIndex, db::Null> && kIndexHolds<kBoolIndex, bool> &&
+              kIndexHolds<kLongIndex, std::int64_t> && kIndexHolds<kDoubleIndex, double> &&
+              kIndexHolds<kStringIndex, std::string_view> && kIndexHolds<kBytesIndex, db::FieldView::Bytes> &&
+              std::variant_size_v<db::FieldView::Value> == 6);
+
+// Strings up to this size are written within a row's one reservation, at their worst
+// case of 6 bytes a byte; longer ones, and blobs (base64 first), are written apart.
+constexpr std::size_t kInRowString = 1024;
+// The most bytes RapidJSON's Writer reserves for an integer and for a double.
+constexpr std::size_t kInt64Room = 21, kDoubleRoom = 25;
+
+// The most bytes `value` takes written within the row's reservation; 0 when written apart.
+std::size_t room_in_row(const db::FieldView::Value& value) {
+  switch (value.index()) {
+    case kNullIndex: return 4;
+    case kBoolIndex: return 5;  // false
+    case kLongIndex: return kInt64Room;
+    case kDoubleIndex: return kDoubleRoom;
+    case kStringIndex: {
+      std::size_t size = std::get<std::string_view>(value).size();
+      return size <= kInRowString ? 2 + 6 * size : 0;
+    }
+    default: return 0;
+  }
+}
+
+// The keys of a row as JSON text with their separators ("id": ,"title": ...); key i
+// spans starts[i] to starts[i + 1]. The text is followed by kKeyCopy bytes of padding,
+// so that a short key is copied as kKeyCopy bytes whatever its size.
+struct RowKeys {
+  static constexpr std::size_t kKeyCopy = 16;
+  std::uint64_t columns_id = 0;
+  std::string text;
+  std::vector<std::uint32_t> starts;
+};
+
+const RowKeys& keys_of(const db::Row& row) {
+  // The keys of the last few column lists this thread wrote: a columns_id stands for
+  // the same labels for as long as the process runs.
+  static constexpr std::size_t kKept = 8;
+  thread_local std::array<RowKeys, kKept> kept;
+  thread_local RowKeys unnumbered;
+  RowKeys& keys = row.columns_id() ? kept[row.columns_id() % kKept] : unnumbered;
+  if (row.columns_id() != 0 && keys.columns_id == row.columns_id()) return keys;
+  rapidjson::StringBuffer text;
+  keys.starts.assign(1, 0);
+  for (std::size_t column = 0; column < row.size(); ++column) {
+    if (column > 0) text.Put(',');
+    const std::string& label = row.columns()[column].label;
+    write_quoted(text, label.data(), label.size());
+    text.Put(':');
+    keys.starts.push_back(static_cast<std::uint32_t>(text.GetSize()));
+  }
+  keys.text.assign(text.GetString(), text.GetSize());
+  keys.text.append(RowKeys::kKeyCopy, '\0');
+  keys.columns_id = row.columns_id();
+  return keys;
+}
+
 }  // namespace
 
-void write_row_object(Writer& writer, const db::Row& row) {
-  const auto& columns = row.columns();
-  writer.StartObject();
+// The bytes write_field writes for each value, and StartObject/Key/EndObject around
+// them, without a call and a separator decision per key and per value.
+void Writer::row_object(const db::Row& row) {
+  const RowKeys& keys = keys_of(row);
+  Prefix(rapidjson::kObjectType);
+  // The keys' padding is room enough for the last key's whole copy.
+  std::size_t room = 2 + keys.text.size();
+  for (const db::FieldView& field : row.values()) room += room_in_row(field.value());
+  char* into = os_->Push(room);
+  char* end = into + room;
+  *into++ = '{';
   for (std::size_t column = 0; column < row.size(); ++column) {
-    write_key(writer, columns[column].label);
-    write_field(writer, row[column]);
+    const char* key = keys.text.data() + keys.starts[column];
+    std::size_t key_size = keys.starts[column + 1] - keys.starts[column];
+    if (key_size <= RowKeys::kKeyCopy) {
+      // A whole kKeyCopy bytes, in two moves rather than a call; the value overwrites the excess.
+      std::memcpy(into, key, RowKeys::kKeyCopy);
+    } else {
+      std::memcpy(into, key, key_size);
+    }
+    into += key_size;
+    const db::FieldView::Value& value = row[column].value();
+    switch (value.index()) {
+      case kNullIndex:
+        std::memcpy(into, "null", 4);
+        into += 4;
+        break;
+      case kBoolIndex:
+        if (std::get<bool>(value)) {
+          std::memcpy(into, "true", 4);
+          into += 4;
+        } else {
+          std::memcpy(into, "false", 5);
+          into += 5;
+        }
+        break;
+      case kLongIndex: into = rapidjson::internal::i64toa(std::get<std::int64_t>(value), into); break;
+      case kDoubleIndex: {
+        // JSON has no Infinity or NaN: null, as write_field writes them.
+        double number = std::get<double>(value);
+        if (std::isfinite(number)) {
+          into = rapidjson::internal::dtoa(number, into, maxDecimalPlaces_);
+        } else {
+          std::memcpy(into, "null", 4);
+          into += 4;
+        }
+        break;
+      }
+      default: {
+        bool is_string = value.index() == kStringIndex;
+        std::string_view text = is_string ? std::get<std::string_view>(value) : std::string_view();
+        if (is_string && text.size() <= kInRowString) {
+          into = quote_into(into, text.data(), text.size());
+          break;
+        }
+        // Written apart: the room still reserved is given back and taken again after.
+        std::size_t rest = static_cast<std::size_t>(end - into);
+        os_->Pop(rest);
+        if (is_string) {
+          write_quoted(*os_, text.data(), text.size());
+        } else {
+          db::FieldView::Bytes bytes = std::get<db::FieldView::Bytes>(value);
+          std::string encoded = base64::encode(bytes.data(), bytes.size());
+          write_quoted(*os_, encoded.data(), encoded.size());
+        }
+        into = os_->Push(rest);
+        end = into + rest;
+        break;
+      }
+    }
   }
-  writer.EndObject();
+  *into++ = '}';
+  os_->Pop(static_cast<std::size_t>(end - into));
+  EndValue(true);
 }
+
+void write_row_object(Writer& writer, const db::Row& row) { writer.row_object(row); }
 
 void write_record_object(Writer& writer, const db::ResultSet& result, std::size_t row) {
   const db::Record& record = result.records[row];

@@ -617,6 +617,7 @@ StatementOutcome MysqlClient::run_prepared(CachedStatement& cached, const Parame
     kinds[i] = value_kind(fields[i]);
     columns.push_back(describe(fields[i]));
   }
+  std::uint64_t columns_id = new_columns_id();
   // Every row is read before the visitor sees anything: a connection lost meanwhile
   // can still be retried (execute_rows).
   if (mysql_stmt_store_result(statement) != 0) fail(mysql_stmt_errno(statement), mysql_stmt_error(statement));
@@ -685,7 +686,7 @@ StatementOutcome MysqlClient::run_prepared(CachedStatement& cached, const Parame
         values[i] = view_of_text(kinds[i], buffers[i].data(), std::min<std::size_t>(lengths[i], buffers[i].size()));
       }
     }
-    visitor.row(Row(columns, values));
+    visitor.row(Row(columns, values, columns_id));
   }
   return result;
 }
@@ -724,13 +725,14 @@ StatementOutcome MysqlClient::run_text(std::string_view sql, RowVisitor& visitor
           columns.push_back(describe(fields[i]));
         }
         visitor.columns(columns);
+        std::uint64_t columns_id = new_columns_id();
         std::vector<FieldView> values(count);
         while (MYSQL_ROW row = mysql_fetch_row(rows)) {
           unsigned long* lengths = mysql_fetch_lengths(rows);
           for (unsigned i = 0; i < count; ++i) {
             values[i] = row[i] ? view_of_text(kinds[i], row[i], lengths[i]) : FieldView();
           }
-          visitor.row(Row(columns, values));
+          visitor.row(Row(columns, values, columns_id));
         }
       }
       mysql_free_result(rows);

@@ -1,8 +1,15 @@
 #include "strata/db/row.hpp"
 
+#include <atomic>
+
 #include "strata/db/client.hpp"
 
 namespace strata::db {
+
+std::uint64_t new_columns_id() {
+  static std::atomic<std::uint64_t> last{0};
+  return ++last;
+}
 
 FieldView::FieldView(const Field& field) {
   std::visit(
@@ -48,10 +55,11 @@ void ResultSetBuilder::row(const Row& row) {
 void visit_result(const ResultSet& result, RowVisitor& visitor) {
   if (!result.columns.empty()) visitor.columns(result.columns);
   std::vector<FieldView> values;
+  std::uint64_t columns_id = new_columns_id();
   for (const Record& record : result.records) {
     values.clear();
     for (const Field& field : record) values.emplace_back(field);
-    visitor.row(Row(result.columns, values));
+    visitor.row(Row(result.columns, values, columns_id));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <mutex>
 #include <span>
 
 namespace strata::db {
@@ -102,9 +103,19 @@ void apply_declared_type(const char* declared, ColumnMetadata& column) {
   }
 }
 
+// Before SQLite's first use in the process: no memory statistics, which nothing here
+// reads (sqlite3_memory_used, soft heap limits) and which cost a global mutex around
+// every allocation and free SQLite makes, a dozen per query. Too late (SQLite already
+// in use) leaves them on, which is harmless.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 }  // namespace
 
 SqliteClient::SqliteClient(const std::string& path) {
+  configure_sqlite_once();
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
   int code = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (code != SQLITE_OK) {
@@ -255,6 +266,7 @@ void SqliteClient::describe_columns(CachedStatement& cached) {
     }
     cached.columns.push_back(std::move(column));
   }
+  cached.columns_id = new_columns_id();
   cached.columns_known = true;
 }
 
@@ -329,7 +341,7 @@ StatementOutcome SqliteClient::execute_rows(std::string_view sql, const Paramete
         default: value = FieldView(); break;
       }
     }
-    visitor.row(Row(cached.columns, values));
+    visitor.row(Row(cached.columns, values, cached.columns_id));
   }
   if (code != SQLITE_DONE) fail(code, sql);
   if (!sqlite3_stmt_readonly(statement)) {

@@ -38,6 +38,7 @@ class SqliteClient final : public Client {
   struct CachedStatement {
     sqlite3_stmt* statement = nullptr;
     std::vector<ColumnMetadata> columns;  // filled on first use
+    std::uint64_t columns_id = 0;  // new_columns_id() each time columns is filled
     bool columns_known = false;
     int reprepare_count = 0;  // SQLITE_STMTSTATUS_REPREPARE when columns were described
     std::string keyword;  // first keyword: INSERT, SELECT, CREATE, ...

@@ -5,7 +5,9 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 
 #include <sys/socket.h>
 
@@ -63,17 +65,19 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
 
 // One connection: read a request, hand it to the handler, write the reply, repeat.
 class Session : public std::enable_shared_from_this<Session> {
+  using Clock = std::chrono::steady_clock;
+
  public:
   // `keep`: the server's state when the connection runs on another server's loops,
   // which may outlive this server.
   Session(tcp::socket socket, asio::io_context& context, Server::State& state, std::shared_ptr<Server::State> keep)
-      : keep_(std::move(keep)), stream_(std::move(socket)), context_(context), state_(state) {
+      : keep_(std::move(keep)), socket_(std::move(socket)), context_(context), state_(state), deadline_timer_(context) {
     ++state_.connections;
     set_busy(true);
     if (state_.options.read_buffer_bytes) buffer_.reserve(state_.options.read_buffer_bytes);
     // Once per connection rather than a getpeername(2) per request.
     beast::error_code error;
-    auto endpoint = stream_.socket().remote_endpoint(error);
+    auto endpoint = socket_.remote_endpoint(error);
     if (!error) remote_address_ = endpoint.address().to_string();
   }
   ~Session() {
@@ -93,7 +97,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void respond(Response&& response) {
     auto self = shared_from_this();
     if (!context_.get_executor().running_in_this_thread()) {
-      asio::post(stream_.get_executor(), [self, response = std::move(response)]() mutable {
+      asio::post(socket_.get_executor(), [self, response = std::move(response)]() mutable {
         self->respond(std::move(response));
       });
       return;
@@ -107,12 +111,12 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!self->response_.keep_alive()) return self->close();
       self->read_header();
     };
-    if (response_.chunked()) return bhttp::async_write(stream_, response_, std::move(written));
+    if (response_.chunked()) return bhttp::async_write(socket_, response_, std::move(written));
     // The bytes Beast's serializer writes, from one header text and the body in one
     // gather write: its serializer cost more than the rest of the exchange's own work.
     serialize_header(response_, header_text_);
     std::array<asio::const_buffer, 2> buffers{asio::buffer(header_text_), asio::buffer(response_.body())};
-    asio::async_write(stream_, buffers, std::move(written));
+    asio::async_write(socket_, buffers, std::move(written));
   }
 
   const std::string& remote_address() const { return remote_address_; }
@@ -133,7 +137,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(state_.options.header_limit));
     parser_->body_limit(state_.options.body_limit);
     arm_timeout();
-    bhttp::async_read_header(stream_, buffer_, *parser_,
+    bhttp::async_read_header(socket_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code error, std::size_t) {
                                self->on_header(error);
                              });
@@ -157,7 +161,7 @@ class Session : public std::enable_shared_from_this<Session> {
       // Tell the client to send the body now rather than after its own wait.
       auto self = shared_from_this();
       auto continue_response = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, request.version());
-      bhttp::async_write(stream_, *continue_response, [self, continue_response](beast::error_code write_error, std::size_t) {
+      bhttp::async_write(socket_, *continue_response, [self, continue_response](beast::error_code write_error, std::size_t) {
         if (write_error) return self->close();
         self->read_body();
       });
@@ -169,7 +173,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
-    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, std::size_t) {
+    bhttp::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, std::size_t) {
       if (error) return self->on_read_error(error);
       self->dispatch();
     });
@@ -194,6 +198,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void dispatch() {
+    // The request is whole: no time limit while the handler works on it.
+    deadline_ = Clock::time_point::max();
     Request request = parser_->release();
     if (!keep_) return state_.handler(std::move(request), Reply(shared_from_this()));
     std::lock_guard lock(state_.dispatch_mutex);
@@ -206,26 +212,63 @@ class Session : public std::enable_shared_from_this<Session> {
   // instead of a connection reset.
   void close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(2));
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    set_deadline(std::chrono::seconds(2));
     drain();
   }
 
   void drain() {
     thread_local char discard[16384];
-    stream_.async_read_some(asio::buffer(discard), [self = shared_from_this()](beast::error_code error, std::size_t) {
-      if (error) return self->stream_.close();
+    socket_.async_read_some(asio::buffer(discard), [self = shared_from_this()](beast::error_code error, std::size_t) {
+      if (error) {
+        self->deadline_ = Clock::time_point::max();
+        beast::error_code ignored;
+        self->socket_.close(ignored);
+        return;
+      }
       self->drain();
     });
   }
 
-  // The read timeout, or none (no timer to arm and cancel at every exchange).
+  // The read timeout: the request being read (or the answer being written) must be
+  // done by then; none when it is zero.
   void arm_timeout() {
     if (state_.options.read_timeout.count() > 0) {
-      stream_.expires_after(state_.options.read_timeout);
+      set_deadline(state_.options.read_timeout);
     } else {
-      stream_.expires_never();
+      deadline_ = Clock::time_point::max();
     }
+  }
+
+  // Moving the deadline costs a clock read: the timer that watches it is armed again
+  // only when it fires before the deadline it finds then. (A timer armed and cancelled
+  // at every read and write cost two timerfd_settime(2) calls per request.)
+  void set_deadline(Clock::duration limit) {
+    deadline_ = Clock::now() + limit;
+    if (!deadline_timer_armed_) watch_deadline();
+  }
+
+  void watch_deadline() {
+    deadline_timer_armed_ = true;
+    deadline_timer_.expires_at(deadline_);
+    // A weak reference: the timer never keeps a finished connection alive.
+    deadline_timer_.async_wait([weak = weak_from_this()](beast::error_code error) {
+      auto self = weak.lock();
+      if (!self) return;
+      self->deadline_timer_armed_ = false;
+      if (error == asio::error::operation_aborted) return;
+      self->on_deadline_timer();
+    });
+  }
+
+  void on_deadline_timer() {
+    if (deadline_ == Clock::time_point::max()) return;  // nothing to watch; the next deadline arms it
+    if (Clock::now() < deadline_) return watch_deadline();
+    // Too late: closing the socket ends the read or write under way with
+    // operation_aborted, whose handler closes the connection.
+    deadline_ = Clock::time_point::max();
+    beast::error_code ignored;
+    socket_.close(ignored);
   }
 
   void set_busy(bool busy) {
@@ -235,9 +278,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   std::shared_ptr<Server::State> keep_;
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
   asio::io_context& context_;
   Server::State& state_;
+  Clock::time_point deadline_ = Clock::time_point::max();  // max: no read or write is timed
+  asio::steady_timer deadline_timer_;
+  bool deadline_timer_armed_ = false;
   bool busy_ = false;
   std::string header_text_;  // the response's status line and fields, reused
   std::string remote_address_;  // empty when the peer was already gone

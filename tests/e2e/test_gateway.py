@@ -206,6 +206,21 @@ class CorsTest(ProbeTestCase):
         self.assertIsNone(headers["Access-Control-Allow-Origin"])
 
 
+class ReadTimeoutWithLambdaTest(ProbeTestCase):
+    # Under --lambda the event loop is free while a function runs, so a timer could fire then.
+    server_args = ("--threads", "1", "--read-timeout-ms", "300", "--lambda")
+
+    def test_function_slower_than_the_read_timeout_is_answered(self):
+        # The timeout bounds reading the request and writing the answer, not the function.
+        sock, (status_line, _, body, _) = self.raw_exchange(b"GET /sleep?ms=700 HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertRegex(status_line, r"^HTTP/1\.1 200 ")
+        self.assertEqual(json.loads(body)["slept"], 700)
+        sock.sendall(b"GET /echo?after=sleep HTTP/1.1\r\nHost: x\r\n\r\n")
+        status_line, _, body, _ = read_http_response(sock)
+        self.assertRegex(status_line, r"^HTTP/1\.1 200 ")
+        self.assertEqual(json.loads(body)["queryStringParameters"], {"after": "sleep"})
+
+
 class HttpProtocolTest(ProbeTestCase):
     server_args = ("--threads", "2", "--read-timeout-ms", "500", "--body-limit", "4096")
 
@@ -287,6 +302,21 @@ class HttpProtocolTest(ProbeTestCase):
         status_line, _, body, _ = read_http_response(sock)
         self.assertRegex(status_line, r"^HTTP/1\.1 200 ")
         self.assertEqual(json.loads(body)["queryStringParameters"], {"slow": "1"})
+
+    def test_keep_alive_connection_used_within_the_timeout_stays_open(self):
+        # Each request comes 300 ms after the last answer, three times the 500 ms timeout in
+        # all: the timeout counts from the last exchange, not from the connection's start.
+        sock = self.server.raw_socket()
+        self.addCleanup(sock.close)
+        rest = b""
+        for i in range(5):
+            sock.sendall(b"GET /echo?n=%d HTTP/1.1\r\nHost: x\r\n\r\n" % i)
+            status_line, _, body, rest = read_http_response(sock, data=rest)
+            self.assertRegex(status_line, r"^HTTP/1\.1 200 ")
+            self.assertEqual(json.loads(body)["queryStringParameters"], {"n": str(i)})
+            time.sleep(0.3)
+        # Then idle: closed about 500 ms after the last answer.
+        self.assertEqual(recv_until_closed(sock, timeout=3), b"")
 
     def test_expect_100_continue(self):
         sock = self.server.raw_socket()

@@ -289,6 +289,22 @@ TEST(JsonWriter, EveryByteIsEscapedAsJsonRequires) {
 
 // RapidJSON's own Writer, built with RAPIDJSON_SSE2 as here, leaves 0x1A..0x1F unescaped
 // in the 16-byte blocks it scans with SSE2 (it tests c <= 0x19): invalid JSON.
+TEST(JsonWriter, EveryLengthAndPositionIsScanned) {
+  // Strings are scanned eight bytes at a time, then four, the last word overlapping the one before.
+  for (std::size_t length = 0; length <= 40; ++length) {
+    expect_written_right(std::string(length, 'a'), "clean, length " + std::to_string(length));
+    for (std::size_t position = 0; position < length; ++position) {
+      for (char c : {'"', '\\', '\0', '\x1f', '\n', '\x7f'}) {
+        std::string text(length, '\xc3');
+        text[position] = c;
+        EXPECT_EQ(strata_written(text), "{" + reference_quoted(text) + ":" + reference_quoted(text) + "}")
+            << "byte " << int(c) << " at " << position << " of " << length;
+      }
+    }
+    if (HasFailure()) return;
+  }
+}
+
 TEST(JsonWriter, ControlBytesUpTo0x1FAreEscapedInLongStrings) {
   std::string text(64, 'x');
   for (char c = 0x1A; c <= 0x1F; ++c) text[static_cast<std::size_t>(16 + c)] = c;
@@ -340,6 +356,108 @@ TEST(JsonWriter, DocumentsAcceptedByTheWriterComeOutAsRapidJsonWritesThem) {
   rapidjson::Writer<rapidjson::StringBuffer> their_writer(theirs);
   document.Accept(their_writer);
   EXPECT_EQ(written([&](Writer& w) { document.Accept(w); }), std::string(theirs.GetString(), theirs.GetSize()));
+}
+
+// What write_row_object must write: the record-object form, written key by key.
+std::string reference_row_object(const db::Row& row) {
+  return written([&](Writer& w) {
+    w.StartObject();
+    for (std::size_t column = 0; column < row.size(); ++column) {
+      w.Key(row.columns()[column].label);
+      write_field(w, row[column]);
+    }
+    w.EndObject();
+  });
+}
+
+TEST(JsonRowObject, EveryKindIsWrittenAsWriteFieldWritesIt) {
+  std::vector<db::ColumnMetadata> columns;
+  for (const char* label : {"n", "t", "f", "max", "min", "d", "inf", "nan", "s", "empty", "long", "blob", "no_bytes",
+                            "k\"e\\y\n\x01", "", "é"}) {
+    columns.push_back(column(label));
+  }
+  // A string too long for the row's one reservation, with escapes on both sides of its first kilobyte.
+  std::string long_text(5000, 'y');
+  long_text[1023] = '"';
+  long_text[1024] = '\x01';
+  long_text[4999] = '\\';
+  const std::uint8_t blob[] = {'M', 'a', 'n', 0};
+  std::vector<db::FieldView> values = {
+      db::FieldView(), db::FieldView(true), db::FieldView(false),
+      db::FieldView(std::numeric_limits<std::int64_t>::max()), db::FieldView(std::numeric_limits<std::int64_t>::min()),
+      db::FieldView(0.1), db::FieldView(std::numeric_limits<double>::infinity()),
+      db::FieldView(std::numeric_limits<double>::quiet_NaN()), db::FieldView(std::string_view("hi \"there\"\n")),
+      db::FieldView(std::string_view()), db::FieldView(std::string_view(long_text)), db::FieldView(db::FieldView::Bytes(blob)),
+      db::FieldView(db::FieldView::Bytes()), db::FieldView(std::string_view("caf\xc3\xa9")),
+      db::FieldView(std::string_view("\x1a\x1b")), db::FieldView(std::int64_t{0})};
+  db::Row row(columns, values, db::new_columns_id());
+  std::string json = written([&](Writer& w) {
+    w.StartArray();
+    write_row_object(w, row);
+    write_row_object(w, row);
+    w.EndArray();
+  });
+  std::string one = reference_row_object(row);
+  EXPECT_EQ(json, "[" + one + "," + one + "]");
+  rapidjson::Document parsed;
+  parsed.Parse(json.data(), json.size());
+  ASSERT_FALSE(parsed.HasParseError()) << json;
+  EXPECT_EQ(parsed[0]["long"].GetStringLength(), long_text.size());
+  std::string start = R"([{"n":null,"t":true,"f":false,"max":9223372036854775807,"min":-9223372036854775808,)"
+                      R"("d":0.1,"inf":null,"nan":null,"s":"hi \"there\"\n","empty":"",)";
+  EXPECT_EQ(json.substr(0, start.size()), start);
+  EXPECT_NE(json.find(R"("blob":"TWFuAA==","no_bytes":"","k\"e\\y\n\u0001":"café","":"\u001A\u001B","é":0})"),
+            std::string::npos)
+      << json;
+}
+
+TEST(JsonRowObject, AnEmptyRowIsAnEmptyObject) {
+  std::vector<db::ColumnMetadata> columns;
+  db::Row row(columns, {}, db::new_columns_id());
+  EXPECT_EQ(written([&](Writer& w) { write_row_object(w, row); }), "{}");
+}
+
+TEST(JsonRowObject, KeysFollowTheColumnsOfEachRow) {
+  // Keys are quoted once per columns_id: rows of two statements in turn on one writer, and
+  // rows without an id, whose labels may change from one row to the next.
+  std::vector<db::ColumnMetadata> posts = {column("id"), column("title")}, counts = {column("count")};
+  std::vector<db::FieldView> post = {db::FieldView(std::int64_t{1}), db::FieldView(std::string_view("t"))};
+  std::vector<db::FieldView> count = {db::FieldView(std::int64_t{2})};
+  std::uint64_t posts_id = db::new_columns_id(), counts_id = db::new_columns_id();
+  std::vector<db::ColumnMetadata> changing = {column("first")};
+  EXPECT_EQ(written([&](Writer& w) {
+              w.StartArray();
+              write_row_object(w, db::Row(posts, post, posts_id));
+              write_row_object(w, db::Row(counts, count, counts_id));
+              write_row_object(w, db::Row(posts, post, posts_id));
+              write_row_object(w, db::Row(changing, count));
+              changing[0].label = "second";
+              write_row_object(w, db::Row(changing, count));
+              w.EndArray();
+            }),
+            R"([{"id":1,"title":"t"},{"count":2},{"id":1,"title":"t"},{"first":2},{"second":2}])");
+  // More column lists in turn than a thread keeps the keys of.
+  std::vector<std::vector<db::ColumnMetadata>> lists;
+  std::vector<std::uint64_t> ids;
+  std::string expected = "[";
+  for (int list = 0; list < 20; ++list) {
+    lists.push_back({column("column_" + std::to_string(list))});
+    ids.push_back(db::new_columns_id());
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (int list = 0; list < 20; ++list) expected += R"({"column_)" + std::to_string(list) + R"(":2},)";
+  }
+  expected.back() = ']';
+  EXPECT_EQ(written([&](Writer& w) {
+              w.StartArray();
+              for (int round = 0; round < 2; ++round) {
+                for (std::size_t list = 0; list < lists.size(); ++list) {
+                  write_row_object(w, db::Row(lists[list], count, ids[list]));
+                }
+              }
+              w.EndArray();
+            }),
+            expected);
 }
 
 }  // namespace

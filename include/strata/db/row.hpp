@@ -56,21 +56,30 @@ class FieldView {
   Value value_;
 };
 
+// A number no other list of columns in this process was given (never 0), for
+// Row's columns_id.
+std::uint64_t new_columns_id();
+
 // The row being visited: one value per column, in the statement's column order.
 class Row {
  public:
-  Row(const std::vector<ColumnMetadata>& columns, std::span<const FieldView> values)
-      : columns_(columns), values_(values) {}
+  // `columns_id`: from new_columns_id(), the same for every row visited with these
+  // columns as they are (an engine takes a new one when it describes them again), so
+  // that a visitor may keep what it derives from them, such as JSON keys; 0: none.
+  Row(const std::vector<ColumnMetadata>& columns, std::span<const FieldView> values, std::uint64_t columns_id = 0)
+      : columns_(columns), values_(values), columns_id_(columns_id) {}
 
   std::size_t size() const { return values_.size(); }
   const FieldView& operator[](std::size_t column) const { return values_[column]; }
   std::span<const FieldView> values() const { return values_; }
   // Every column's metadata; columns()[i].label names value i.
   const std::vector<ColumnMetadata>& columns() const { return columns_; }
+  std::uint64_t columns_id() const { return columns_id_; }
 
  private:
   const std::vector<ColumnMetadata>& columns_;
   std::span<const FieldView> values_;
+  std::uint64_t columns_id_;
 };
 
 // Receives a statement's result as it is read: columns() once before any row when
