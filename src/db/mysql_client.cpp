@@ -24,6 +24,12 @@ bool is_schema_change(const std::string& keyword) {
   return keyword == "CREATE" || keyword == "ALTER" || keyword == "DROP" || keyword == "RENAME" || keyword == "TRUNCATE";
 }
 
+bool is_insert(const std::string& keyword) { return keyword == "INSERT" || keyword == "REPLACE"; }
+
+bool is_data_change(const std::string& keyword) {
+  return is_insert(keyword) || keyword == "UPDATE" || keyword == "DELETE";
+}
+
 // Whether `sql`, run on this connection, may change what cached statements resolved: the
 // columns of an existing table or view, or the database (USE). A plain CREATE makes
 // something new that no cached statement can name.
@@ -447,12 +453,16 @@ MysqlClient::CachedStatement* MysqlClient::prepare(std::string_view sql) {
   std::string key(sql);
   auto found = cache_.find(key);
   if (found != cache_.end()) return found->second.get();
-  // A schema change runs once (a migration's CREATE TABLE): as text, in one round trip, never cached.
+  // A schema change runs once (a migration's CREATE TABLE): as text, in one round trip, never
+  // cached. So does a data change without parameters (a migration's INSERT): prepared, it
+  // would cost a round trip more, and a cached one would save nothing (an execute is one too).
   std::string keyword = first_keyword(sql);
   if (is_schema_change(keyword)) return nullptr;
+  PositionalSql positional = to_positional(sql);
+  if (positional.names.empty() && is_data_change(keyword)) return nullptr;
   if (cache_.size() >= kStatementCacheLimit) cache_.clear();
   auto cached = std::make_unique<CachedStatement>();
-  cached->positional = to_positional(sql);
+  cached->positional = std::move(positional);
   cached->statement = mysql_stmt_init(mysql_);
   if (!cached->statement) fail(mysql_errno(mysql_), mysql_error(mysql_));
   const std::string& text = cached->positional.sql;
@@ -464,7 +474,7 @@ MysqlClient::CachedStatement* MysqlClient::prepare(std::string_view sql) {
   if (mysql_stmt_param_count(cached->statement) != cached->positional.names.size()) {
     throw Error(ErrorKind::kBadParameters, 0, "positional parameters (?) are not supported; name them (:name)");
   }
-  cached->is_insert = keyword == "INSERT" || keyword == "REPLACE";
+  cached->is_insert = is_insert(keyword);
   return cache_.emplace(std::move(key), std::move(cached)).first->second.get();
 }
 
@@ -740,6 +750,9 @@ StatementOutcome MysqlClient::run_text(std::string_view sql, RowVisitor& visitor
       fail(mysql_errno(mysql_), mysql_error(mysql_));
     } else if (first) {
       result.number_of_records_updated = static_cast<std::int64_t>(mysql_affected_rows(mysql_));
+      // As a prepared INSERT reports it: the AUTO_INCREMENT value it generated.
+      my_ulonglong id = mysql_insert_id(mysql_);
+      if (id != 0 && is_insert(first_keyword(sql))) result.generated_fields.emplace_back(static_cast<long long>(id));
     }
     first = false;
     int next = mysql_next_result(mysql_);

@@ -73,6 +73,23 @@ TEST_F(MysqlClientTest, MultiRowInsertCountsEveryRow) {
   EXPECT_EQ(count("users"), 3);
 }
 
+TEST_F(MysqlClientTest, DataChangeWithoutParametersRunsUnpreparedInOneRoundTrip) {
+  // A migration's INSERT runs once: preparing it would cost a round trip more.
+  auto prepared = [&] {  // (this query is prepared once, then cached)
+    return std::stoll(client().execute("SHOW SESSION STATUS LIKE 'Com_stmt_prepare'").records.at(0).at(1).as_string());
+  };
+  std::int64_t before = prepared();
+  ResultSet inserted = client().execute("INSERT INTO users (email, name) VALUES ('a@x', 'A')");
+  EXPECT_EQ(inserted.number_of_records_updated, 1);
+  EXPECT_EQ(inserted.generated_fields, (std::vector<Field>{Field(1)}));
+  EXPECT_EQ(client().execute("UPDATE users SET age = 3").number_of_records_updated, 1);
+  ResultSet returned = client().execute("DELETE FROM users WHERE id = 1 RETURNING id, email");
+  EXPECT_EQ(returned.records, (std::vector<Record>{Record{Field(1), Field("a@x")}})) << "rows typed as prepared ones";
+  EXPECT_EQ(prepared() - before, 0) << "none of them was prepared";
+  insert_user("bob@example.com", "Bob");  // with parameters: prepared, and its id reported
+  EXPECT_EQ(prepared() - before, 1);
+}
+
 TEST_F(MysqlClientTest, InsertWithoutAutoIncrementHasNoGeneratedFields) {
   client().execute("CREATE TABLE plain (code VARCHAR(10) PRIMARY KEY)");
   ResultSet result = client().execute("INSERT INTO plain VALUES (:code)", {{"code", Field("x")}});
