@@ -459,7 +459,8 @@ MysqlClient::CachedStatement* MysqlClient::prepare(std::string_view sql) {
   std::string keyword = first_keyword(sql);
   if (is_schema_change(keyword)) return nullptr;
   PositionalSql positional = to_positional(sql);
-  if (positional.names.empty() && is_data_change(keyword)) return nullptr;
+  // (A '?' anywhere sends it the prepared way, which refuses positional parameters by name.)
+  if (positional.names.empty() && is_data_change(keyword) && sql.find('?') == std::string_view::npos) return nullptr;
   if (cache_.size() >= kStatementCacheLimit) cache_.clear();
   auto cached = std::make_unique<CachedStatement>();
   cached->positional = std::move(positional);
