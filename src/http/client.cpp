@@ -83,22 +83,6 @@ ClientResponse Client::read_response(Stream& stream) {
   return parser.release();
 }
 
-template <typename Stream>
-ClientResponse Client::exchange(Stream& stream, const ClientRequest& request) {
-  if (blocking()) {
-    bhttp::write(stream, request);
-    return read_response(stream);
-  }
-  // One deadline for the whole exchange, or none (the Runtime API's /next waits for as long as it must).
-  if (timeout_.count()) {
-    beast::get_lowest_layer(stream).expires_after(timeout_);
-  } else {
-    beast::get_lowest_layer(stream).expires_never();
-  }
-  run([&](auto handler) { bhttp::async_write(stream, request, std::move(handler)); });
-  return read_response(stream);
-}
-
 namespace {
 
 // A request as it goes on the wire: what Beast's serializer writes for a Content-Length body.
@@ -124,19 +108,16 @@ std::vector<ClientResponse> Client::exchange_all(Stream& stream, const std::vect
     }
     run([&](auto handler) { asio::async_write(stream, asio::buffer(wire), std::move(handler)); });
   }
+  // The first answer is read or thrown; after it, what was answered stands (a retry
+  // would send it again), and the rest is left to the caller.
   std::vector<ClientResponse> responses;
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    if (i == 0) {
+  responses.push_back(read_response(stream));
+  while (responses.size() < requests.size() && responses.back().keep_alive()) {
+    try {
       responses.push_back(read_response(stream));
-    } else {
-      // What was answered stands (a retry would send it again): the rest is left to the caller.
-      try {
-        responses.push_back(read_response(stream));
-      } catch (const boost::system::system_error&) {
-        break;
-      }
+    } catch (const boost::system::system_error&) {
+      break;
     }
-    if (!responses.back().keep_alive()) break;
   }
   return responses;
 }
@@ -154,24 +135,9 @@ ClientRequest Client::make_request(bhttp::verb method, const std::string& target
 
 ClientResponse Client::request(bhttp::verb method, const std::string& target, std::string body,
                                const Headers& headers) {
-  ClientRequest request = make_request(method, target, std::move(body), headers);
-  // A kept-alive connection may have been closed by the peer since: one fresh try.
-  for (int attempt = 0;; ++attempt) {
-    bool reused = plain_.has_value() || secure_.has_value();
-    try {
-      if (!reused) connect();
-      ClientResponse response = tls_ ? exchange(*secure_, request) : exchange(*plain_, request);
-      if (!response.keep_alive()) {
-        plain_.reset();
-        secure_.reset();
-      }
-      return response;
-    } catch (const boost::system::system_error&) {
-      plain_.reset();
-      secure_.reset();
-      if (attempt > 0 || !reused) throw;
-    }
-  }
+  std::vector<ClientRequest> one;
+  one.push_back(make_request(method, target, std::move(body), headers));
+  return std::move(pipeline(std::move(one)).front());  // the first answer is read or thrown
 }
 
 std::vector<ClientResponse> Client::pipeline(std::vector<ClientRequest> requests) {
@@ -188,7 +154,8 @@ std::vector<ClientResponse> Client::pipeline(std::vector<ClientRequest> requests
     } catch (const boost::system::system_error&) {
       plain_.reset();
       secure_.reset();
-      // Nothing was answered: the peer may have closed the idle connection; one fresh try.
+      // Nothing was answered: a kept-alive connection may have been closed by the peer
+      // since; one fresh try.
       if (attempt > 0 || !reused) throw;
     }
   }

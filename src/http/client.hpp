@@ -51,8 +51,6 @@ class Client {
   template <typename Start>
   void run(Start&& start);
   template <typename Stream>
-  ClientResponse exchange(Stream& stream, const ClientRequest& request);
-  template <typename Stream>
   std::vector<ClientResponse> exchange_all(Stream& stream, const std::vector<ClientRequest>& requests);
   template <typename Stream>
   ClientResponse read_response(Stream& stream);
