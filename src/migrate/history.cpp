@@ -78,7 +78,8 @@ namespace {
 
 // A row's fields as the named parameters of the statements below.
 db::Parameters row_parameters(const HistoryRow& row) {
-  return {{"version", row.version},
+  return {{"installed_rank", row.installed_rank},
+          {"version", row.version},
           {"description", row.description},
           {"script", row.script},
           {"checksum", row.checksum},
@@ -92,13 +93,19 @@ db::Parameters row_parameters(const HistoryRow& row) {
 
 }  // namespace
 
+std::int64_t next_installed_rank(db::Client& client) {
+  return client.execute("SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM strata_schema_history")
+      .records.at(0)
+      .at(0)
+      .as_long();
+}
+
 void append_history(db::Client& client, const HistoryRow& row) {
   client.execute(
       "INSERT INTO strata_schema_history (installed_rank, version, description, script, checksum, installed_by,"
       " installed_on, execution_time_us, success, statements_applied, statement_hashes)"
-      " SELECT COALESCE(MAX(installed_rank), 0) + 1, :version, :description, :script, :checksum, :installed_by,"
-      " :installed_on, :execution_time_us, :success, :statements_applied, :statement_hashes"
-      " FROM strata_schema_history",
+      " VALUES (:installed_rank, :version, :description, :script, :checksum, :installed_by,"
+      " :installed_on, :execution_time_us, :success, :statements_applied, :statement_hashes)",
       row_parameters(row));
 }
 
@@ -114,7 +121,7 @@ void update_failed_row(db::Client& client, const HistoryRow& row) {
       "UPDATE strata_schema_history SET description = :description, script = :script, checksum = :checksum,"
       " installed_by = :installed_by, installed_on = :installed_on, execution_time_us = :execution_time_us,"
       " success = :success, statements_applied = :statements_applied, statement_hashes = :statement_hashes"
-      " WHERE version = :version AND success = :failed",
+      " WHERE installed_rank = :installed_rank AND version = :version AND success = :failed",
       [&row] {
         db::Parameters parameters = row_parameters(row);
         parameters.push_back({"failed", false});

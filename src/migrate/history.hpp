@@ -42,12 +42,16 @@ void ensure_history_table(db::Client& client);
 std::vector<HistoryRow> read_history(db::Client& client);
 // The newest row of `version`, if any: what a migrator checks under its lock.
 std::optional<HistoryRow> read_latest(db::Client& client, const std::string& version);
-// Appends a row; its installed_rank is one past the highest.
+// One past the highest installed_rank: the rank of the next row appended.
+std::int64_t next_installed_rank(db::Client& client);
+// Appends `row` at its installed_rank. A migrator under its lock counts the ranks
+// itself (one query less per row), so that its updates find their row by its key.
 void append_history(db::Client& client, const HistoryRow& row);
 // Removes the failed rows of `version` (a retry succeeded, or repair). Returns how many.
 std::int64_t delete_failed_rows(db::Client& client, const std::string& version);
-// Rewrites the failed (in-progress) row of row.version with `row`'s fields.
-// Throws db::Error if there is none (the history changed under the migrator).
+// Rewrites the failed (in-progress) row at row.installed_rank with `row`'s fields:
+// found by its key, not by version (no index), so that up stays linear in scripts.
+// Throws db::Error if it is gone or no longer failed (the history changed under the migrator).
 void update_failed_row(db::Client& client, const HistoryRow& row);
 // Re-records the checksum of the successful row of `version`.
 void update_checksum(db::Client& client, const std::string& version, const std::string& checksum);

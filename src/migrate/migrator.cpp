@@ -312,7 +312,11 @@ std::vector<AppliedMigration> Migrator::run_up(const std::function<void(const Ap
   refuse_on_problems(problems_of(report));
   std::optional<Version> baseline = baseline_version(history);
   latest_rows_.clear();
-  for (const HistoryRow& row : history) latest_rows_[row.version] = row;
+  next_rank_ = 1;
+  for (const HistoryRow& row : history) {
+    latest_rows_[row.version] = row;
+    next_rank_ = std::max(next_rank_, row.installed_rank + 1);
+  }
   for (const MigrationStatus& entry : report) {
     if (entry.state == State::kMissing) {
       log::info("migrate: version " + entry.version + " is recorded as applied but no script has it; the database is "
@@ -419,24 +423,31 @@ void Migrator::execute_statement(const MigrationScript& script, const std::vecto
   if (lock_) lock_->check_held();
 }
 
-void Migrator::write_row(const HistoryRow& row, bool& has_row) {
+void Migrator::write_row(HistoryRow row, std::optional<std::int64_t>& row_rank) {
   if (lock_) lock_->check_held();
-  has_row ? update_failed_row(client_, row) : append_history(client_, row);
-  has_row = true;
+  if (row_rank) {
+    row.installed_rank = *row_rank;
+    update_failed_row(client_, row);
+  } else {
+    row.installed_rank = next_rank_;
+    append_history(client_, row);
+    row_rank = next_rank_++;
+  }
 }
 
 AppliedMigration Migrator::record_success(const MigrationScript& script, const std::vector<Statement>& statements,
-                                          std::chrono::steady_clock::time_point started, bool& has_row) {
+                                          std::chrono::steady_clock::time_point started,
+                                          std::optional<std::int64_t>& row_rank) {
   auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   HistoryRow row = history_row(script, statements, statements.size(), true);
   row.execution_time_us = took.count();
-  write_row(row, has_row);
+  write_row(row, row_rank);
   return {script.version.text(), script.file_name, statements.size(), took};
 }
 
 void Migrator::record_failure(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t i,
-                              bool has_row) {
-  if (!has_row) return;
+                              std::optional<std::int64_t> row_rank) {
+  if (!row_rank) return;
   try {
     // Without the lock (the connection dropped), the row is another migrator's now.
     if (lock_) lock_->check_held();
@@ -445,7 +456,7 @@ void Migrator::record_failure(const MigrationScript& script, const std::vector<S
     if (i == 0) {
       delete_failed_rows(client_, script.version.text());
     } else {
-      write_row(history_row(script, statements, i, false), has_row);
+      write_row(history_row(script, statements, i, false), row_rank);
     }
   } catch (const std::exception& error) {
     // The connection went with the statement: the row still marks it in flight, which the next up handles.
@@ -479,7 +490,7 @@ AppliedMigration Migrator::run_tracked(TrackedScript& tracked, TrackedScript* ne
   const MigrationScript& script = *tracked.script;
   const std::vector<Statement>& statements = tracked.statements;
   const ResumePoint from = tracked.from;
-  bool& has_row = tracked.has_row;
+  std::optional<std::int64_t>& row_rank = tracked.row_rank;
   if (from.first > 0 || from.in_flight) {
     log::info("migrate: resuming " + script.file_name + " at statement " + std::to_string(from.first + 1) + " of " +
               std::to_string(statements.size()) + (from.in_flight ? ", which was running when a migrator stopped" : ""));
@@ -503,11 +514,11 @@ AppliedMigration Migrator::run_tracked(TrackedScript& tracked, TrackedScript* ne
           write_carried_success();
           execute_statement(script, statements, i, note);
           if (last) {
-            done = record_success(script, statements, started, has_row);
+            done = record_success(script, statements, started, row_rank);
             if (next) write_in_flight_row_ahead(*next);
           } else {
             bool next_commits_itself = !is_data_statement(statements[i + 1].text);
-            write_row(history_row(script, statements, i + 1, false, next_commits_itself), has_row);
+            write_row(history_row(script, statements, i + 1, false, next_commits_itself), row_rank);
             if (next_commits_itself) tracked.in_flight_row_written = i + 1;
           }
           client_.commit();
@@ -521,29 +532,30 @@ AppliedMigration Migrator::run_tracked(TrackedScript& tracked, TrackedScript* ne
         run_again_after_cut(script, statements, i, note);
       } else {
         if (tracked.in_flight_row_written != i) {
-          write_in_flight_row(history_row(script, statements, i, false, true), has_row);
+          write_in_flight_row(history_row(script, statements, i, false, true), row_rank);
         }
         execute_statement(script, statements, i, note);
       }
     } catch (const MigrationError&) {
-      record_failure(script, statements, i, has_row);
+      record_failure(script, statements, i, row_rank);
       throw;
     }
   }
-  if (!own_transactions || !has_row) return record_success(script, statements, started, has_row);
+  if (!own_transactions || !row_rank) return record_success(script, statements, started, row_rank);
   // The success row waits for the next script's first row, to share its commit (one
   // fsync less per script); the row as it stands marks the last statement in flight,
   // which its next run would count as done. up writes it at the end in any case.
   auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   carried_success_ = history_row(script, statements, statements.size(), true);
   carried_success_->execution_time_us = took.count();
+  carried_success_->installed_rank = *row_rank;
   return AppliedMigration{script.version.text(), script.file_name, statements.size(), took};
 }
 
 void Migrator::write_in_flight_row_ahead(TrackedScript& next) {
   std::size_t first = next.from.first;
   if (next.from.in_flight || first >= next.statements.size() || is_data_statement(next.statements[first].text)) return;
-  write_row(history_row(*next.script, next.statements, first, false, true), next.has_row);
+  write_row(history_row(*next.script, next.statements, first, false, true), next.row_rank);
   next.in_flight_row_written = first;
 }
 
@@ -557,16 +569,17 @@ void Migrator::rollback_quietly() {
 
 void Migrator::write_carried_success() {
   if (!carried_success_) return;
-  bool has_row = true;  // its in-flight row (run_tracked carries no other)
-  write_row(*carried_success_, has_row);
+  // At its in-flight row's rank (run_tracked carries no other).
+  std::optional<std::int64_t> row_rank = carried_success_->installed_rank;
+  write_row(*carried_success_, row_rank);
 }
 
-void Migrator::write_in_flight_row(const HistoryRow& row, bool& has_row) {
-  if (!carried_success_) return write_row(row, has_row);
+void Migrator::write_in_flight_row(const HistoryRow& row, std::optional<std::int64_t>& row_rank) {
+  if (!carried_success_) return write_row(row, row_rank);
   client_.begin();
   try {
     write_carried_success();
-    write_row(row, has_row);
+    write_row(row, row_rank);
     client_.commit();
   } catch (...) {
     rollback_quietly();
@@ -598,8 +611,10 @@ std::optional<AppliedMigration> Migrator::apply_in_transaction(const MigrationSc
       auto started = std::chrono::steady_clock::now();
       std::vector<Statement> statements = split(script);
       for (std::size_t i = 0; i < statements.size(); ++i) execute_statement(script, statements, i);
-      bool has_row = false;
-      result = record_success(script, statements, started, has_row);
+      // Counted inside the write lock: another migrator may have appended since up began.
+      next_rank_ = next_installed_rank(client_);
+      std::optional<std::int64_t> row_rank;
+      result = record_success(script, statements, started, row_rank);
     }
     client_.commit();
     return result;
@@ -666,6 +681,7 @@ void Migrator::baseline(const Version& version) {
   row.installed_by = installed_by();
   row.installed_on = clock::sql_datetime(std::chrono::system_clock::now());
   row.success = true;
+  row.installed_rank = next_installed_rank(client_);
   append_history(client_, row);
 }
 
@@ -678,7 +694,7 @@ std::optional<Migrator::TrackedScript> Migrator::track(const MigrationScript& sc
   tracked.script = &script;
   tracked.statements = split(script);
   if (latest) tracked.from = resume_point(script, tracked.statements, *latest);
-  tracked.has_row = latest.has_value();
+  if (latest) tracked.row_rank = latest->installed_rank;
   return tracked;
 }
 

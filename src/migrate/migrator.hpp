@@ -132,7 +132,7 @@ class Migrator {
     const MigrationScript* script = nullptr;
     std::vector<Statement> statements;
     ResumePoint from;
-    bool has_row = false;  // the script has a history row (a failed one, or written by this up)
+    std::optional<std::int64_t> row_rank;  // installed_rank of its history row (a failed one, or written by this up)
     // The statement whose in-flight row an earlier commit wrote already.
     std::size_t in_flight_row_written = static_cast<std::size_t>(-1);
   };
@@ -162,18 +162,18 @@ class Migrator {
                            const std::string& note);
   // After statement i failed: the row records statements [0, i) done, or goes if there are none.
   void record_failure(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t i,
-                      bool has_row);
-  // Writes the script's row (appending it when `has_row` is false, then true).
-  void write_row(const HistoryRow& row, bool& has_row);
+                      std::optional<std::int64_t> row_rank);
+  // Writes the script's row at `row_rank`, or appends it at next_rank_ when it has none (and sets it).
+  void write_row(HistoryRow row, std::optional<std::int64_t>& row_rank);
   // write_row, committed together with carried_success_ if there is one.
-  void write_in_flight_row(const HistoryRow& row, bool& has_row);
+  void write_in_flight_row(const HistoryRow& row, std::optional<std::int64_t>& row_rank);
   // Writes carried_success_, if any, in the caller's transaction.
   void write_carried_success();
   // Writes carried_success_, if any, on its own.
   void finish_carried_success();
   void rollback_quietly();
   AppliedMigration record_success(const MigrationScript& script, const std::vector<Statement>& statements,
-                                  std::chrono::steady_clock::time_point started, bool& has_row);
+                                  std::chrono::steady_clock::time_point started, std::optional<std::int64_t>& row_rank);
   // `in_flight`: statement `applied` is about to run (see HistoryRow::statement_hashes).
   HistoryRow history_row(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t applied,
                          bool success, bool in_flight = false) const;
@@ -185,9 +185,10 @@ class Migrator {
   std::chrono::seconds lock_timeout_;
   std::unique_ptr<MysqlLock> lock_;  // held during up and repair on MySQL
   std::map<std::string, HistoryRow> latest_rows_;  // by version, as up read them under the lock
+  std::int64_t next_rank_ = 1;                      // the installed_rank of the next row appended
   // up runs inside one transaction of its own (the Data API's), so statements open none.
   bool inside_run_transaction_ = false;
-  // The success row of the script up finished last, not written yet (see run_tracked).
+  // The success row of the script up finished last, not written yet (see run_tracked), at its rank.
   std::optional<HistoryRow> carried_success_;
   std::vector<MigrationScript> scripts_;
 };
