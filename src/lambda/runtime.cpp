@@ -16,6 +16,7 @@
 #include "http/client.hpp"
 #include "lambda/event_function.hpp"
 #include "lambda/proxy_event.hpp"
+#include "lambda/trace_id_environment.hpp"
 #include "strata/function.hpp"
 #include "strata/json.hpp"
 
@@ -266,11 +267,7 @@ int run_runtime(const std::string& runtime_api) {
     details.trace_id = std::string(next->base()["Lambda-Runtime-Trace-Id"]);
     details.client_context = std::string(next->base()["Lambda-Runtime-Client-Context"]);
     details.cognito_identity = std::string(next->base()["Lambda-Runtime-Cognito-Identity"]);
-    if (details.trace_id.empty()) {
-      ::unsetenv("_X_AMZN_TRACE_ID");
-    } else {
-      ::setenv("_X_AMZN_TRACE_ID", details.trace_id.c_str(), 1);
-    }
+    set_trace_id_environment(details.trace_id);
     auto deadline = deadline_of(*next);
     std::string target = "/invocation/" + request_id;
     PayloadFormat format = PayloadFormat::kV1;  // the answer's format follows the event's
