@@ -91,7 +91,7 @@ void add_data_api_command(CLI::App& app, int& exit_code) {
                       "Database URL for every resourceArn, or ARN=URL (repeatable) to serve several; an unknown ARN is "
                       "then a BadRequestException")
       ->required();
-  command->add_option("--threads", options->threads, "HTTP event loops (default: one per core)");
+  command->add_option("--threads", options->threads, "HTTP event loops (default: one per core this process may run on)");
   command->add_option("--workers", options->workers, "Threads that run statements (connections per database)")
       ->capture_default_str();
   command->add_option("--statement-timeout-ms", options->statement_timeout_ms,

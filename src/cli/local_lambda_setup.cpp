@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <stdexcept>
-#include <thread>
 
 #include "core/log.hpp"
+#include "core/usable_cores.hpp"
 
 namespace strata::cli {
 
@@ -24,7 +24,7 @@ std::string absolute_database_url(const std::string& url) {
 }
 
 std::vector<lambda::FunctionSettings> function_settings(const Project& project, const std::string& only) {
-  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  unsigned cores = usable_cores();
   std::vector<lambda::FunctionSettings> settings;
   auto add = [&](const std::string& name) {
     if (std::any_of(settings.begin(), settings.end(), [&](const auto& s) { return s.name == name; })) return;

@@ -133,7 +133,7 @@ void add_serve_command(CLI::App& app, AppEnvironment& environment, int& exit_cod
   command->add_option("--db", environment.database_url,
                       "Database URL: sqlite:PATH or mysql://USER:PASSWORD@HOST:PORT/DATABASE (default: $STRATA_DB, else "
                       "sqlite:<app>/.strata/<database>.db)");
-  command->add_option("--threads", options->threads, "Event loops (default: one per core)");
+  command->add_option("--threads", options->threads, "Event loops (default: one per core this process may run on)");
   command->add_option("--body-limit", options->body_limit, "Largest request body in bytes (413 beyond)")
       ->capture_default_str();
   command->add_option("--read-timeout-ms", options->read_timeout_ms,

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/usable_cores.hpp"
 #include "http/response_header.hpp"
 #include "strata/json.hpp"
 
@@ -302,7 +303,7 @@ Server::Server(ServerOptions options, Handler handler) : state_(std::make_shared
     state_->loops = other->state_->loops;
     return;
   }
-  unsigned threads = state_->options.threads ? state_->options.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = state_->options.threads ? state_->options.threads : usable_cores();
   for (unsigned i = 0; i < threads; ++i) {
     state_->contexts.push_back(std::make_unique<asio::io_context>(1));
     state_->loops.push_back(state_->contexts.back().get());

@@ -483,6 +483,26 @@ class ServeLambdaTest(LambdaServerTestCase):
         self.assertEqual(len(after), 1, "the killed warm process was not replaced")
         self.assertTrue(server.running())
 
+    def test_defaults_count_only_the_cores_serve_may_run_on(self):
+        # Pinned to one core (taskset, a container's cpuset), serve runs one event loop
+        # and keeps one warm process of a function without settings (echo), not one per
+        # core of the machine: more would only take turns on that core.
+        if len(os.sched_getaffinity(0)) < 2:
+            self.skipTest("needs a machine of 2 cores or more to pin serve to fewer")
+        cores = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {min(cores)})  # serve inherits it
+        try:
+            server = self.start_lambda_server()
+        finally:
+            os.sched_setaffinity(0, cores)
+        self.assertIn(" 1 threads)", server.log())
+        status, _, _ = self.get_json(server, "/echo")
+        self.assertStatus(server, "/echo", status, 200)
+        # (A second warm process would be there within the second.)
+        wait_until(lambda: len(function_children(server.process.pid, "echo")) > 1, timeout=1.0)
+        self.assertEqual(len(function_children(server.process.pid, "echo")), 1,
+                         "one warm echo process per core serve may use")
+
     def test_warm_process_keeps_its_state_between_invocations(self):
         server = self.start_lambda_server()
         counts, pids = [], set()
