@@ -67,13 +67,6 @@ std::vector<HistoryRow> read_history(db::Client& client) {
   return rows;
 }
 
-std::optional<HistoryRow> read_latest(db::Client& client, const std::string& version) {
-  db::ResultSet result = client.execute(
-      std::string(kColumns) + " WHERE version = :version ORDER BY installed_rank DESC LIMIT 1", {{"version", version}});
-  if (result.records.empty()) return std::nullopt;
-  return to_row(result.records[0]);
-}
-
 namespace {
 
 // A row's fields as the named parameters of the statements below.

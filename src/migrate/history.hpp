@@ -1,7 +1,6 @@
 #pragma once
 // The history table, strata_schema_history: one row per migration that ran (or failed).
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,8 +39,6 @@ bool history_table_exists(db::Client& client);
 void ensure_history_table(db::Client& client);
 // Every row, in installed_rank order; none when the table does not exist.
 std::vector<HistoryRow> read_history(db::Client& client);
-// The newest row of `version`, if any: what a migrator checks under its lock.
-std::optional<HistoryRow> read_latest(db::Client& client, const std::string& version);
 // One past the highest installed_rank: the rank of the next row appended.
 std::int64_t next_installed_rank(db::Client& client);
 // Appends `row` at its installed_rank. A migrator under its lock counts the ranks

@@ -306,17 +306,14 @@ std::vector<AppliedMigration> Migrator::run_up(const std::function<void(const Ap
     std::unique_ptr<MysqlLock>& lock;
     ~Release() { lock.reset(); }
   } release{lock_};
-  // One read of the history serves the checks and the run (under the lock it stays true).
+  // One read of the history serves the checks and the run (under the lock it stays
+  // true; on SQLite while no other connection commits, which apply_in_transaction checks).
+  if (transactional_ddl) history_data_version_ = sqlite_data_version();  // before the read: a commit after it shows
   std::vector<HistoryRow> history = read_history(client_);
   std::vector<MigrationStatus> report = status_of(history);
   refuse_on_problems(problems_of(report));
   std::optional<Version> baseline = baseline_version(history);
-  latest_rows_.clear();
-  next_rank_ = 1;
-  for (const HistoryRow& row : history) {
-    latest_rows_[row.version] = row;
-    next_rank_ = std::max(next_rank_, row.installed_rank + 1);
-  }
+  remember(history);
   for (const MigrationStatus& entry : report) {
     if (entry.state == State::kMissing) {
       log::info("migrate: version " + entry.version + " is recorded as applied but no script has it; the database is "
@@ -605,14 +602,19 @@ std::optional<AppliedMigration> Migrator::apply_in_transaction(const MigrationSc
   }
   try {
     std::optional<AppliedMigration> result;
-    // Only this version's row: reading the whole history per script would make up quadratic.
-    std::optional<HistoryRow> latest = read_latest(client_, script.version.text());
-    if (!latest || !latest->success) {
+    // The history up read holds while no other connection has committed since: no
+    // query per script (a version's rows are a scan of the history, which made up
+    // quadratic). After another's commit (a second migrator) it is read again, here
+    // under the write lock.
+    if (std::int64_t version = sqlite_data_version(); version != history_data_version_) {
+      remember(read_history(client_));
+      history_data_version_ = version;
+    }
+    auto latest = latest_rows_.find(script.version.text());
+    if (latest == latest_rows_.end() || !latest->second.success) {
       auto started = std::chrono::steady_clock::now();
       std::vector<Statement> statements = split(script);
       for (std::size_t i = 0; i < statements.size(); ++i) execute_statement(script, statements, i);
-      // Counted inside the write lock: another migrator may have appended since up began.
-      next_rank_ = next_installed_rank(client_);
       std::optional<std::int64_t> row_rank;
       result = record_success(script, statements, started, row_rank);
     }
@@ -622,6 +624,19 @@ std::optional<AppliedMigration> Migrator::apply_in_transaction(const MigrationSc
     client_.rollback();
     throw;
   }
+}
+
+void Migrator::remember(const std::vector<HistoryRow>& history) {
+  latest_rows_.clear();
+  next_rank_ = 1;
+  for (const HistoryRow& row : history) {
+    latest_rows_[row.version] = row;
+    next_rank_ = std::max(next_rank_, row.installed_rank + 1);
+  }
+}
+
+std::int64_t Migrator::sqlite_data_version() {
+  return client_.execute("PRAGMA data_version").records.at(0).at(0).as_long();
 }
 
 Migrator::ResumePoint Migrator::resume_point(const MigrationScript& script, const std::vector<Statement>& statements,

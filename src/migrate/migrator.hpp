@@ -178,6 +178,10 @@ class Migrator {
   HistoryRow history_row(const MigrationScript& script, const std::vector<Statement>& statements, std::size_t applied,
                          bool success, bool in_flight = false) const;
 
+  // latest_rows_ and next_rank_ from the whole history.
+  void remember(const std::vector<HistoryRow>& history);
+  std::int64_t sqlite_data_version();
+
   class MysqlLock;
 
   db::Client& client_;
@@ -186,6 +190,8 @@ class Migrator {
   std::unique_ptr<MysqlLock> lock_;  // held during up and repair on MySQL
   std::map<std::string, HistoryRow> latest_rows_;  // by version, as up read them under the lock
   std::int64_t next_rank_ = 1;                      // the installed_rank of the next row appended
+  // SQLite's PRAGMA data_version when the history was read: it changes with another connection's commit.
+  std::int64_t history_data_version_ = 0;
   // up runs inside one transaction of its own (the Data API's), so statements open none.
   bool inside_run_transaction_ = false;
   // The success row of the script up finished last, not written yet (see run_tracked), at its rank.

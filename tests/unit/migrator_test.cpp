@@ -307,5 +307,35 @@ TEST_F(MigratorTest, MigrationsOnAFileDatabaseSurviveReopening) {
   EXPECT_EQ(status[0].state, State::kApplied);
 }
 
+TEST_F(MigratorTest, AVersionAnotherConnectionAppliedDuringUpIsNotRunAgain) {
+  // up reads the history once; a second migrator on another connection applies v2
+  // while the first is between v1 and v2 (as two deploys starting together may).
+  TempFolder data;
+  std::string path = (data.path() / "app.db").string();
+  folder.write("v1.sql", "CREATE TABLE a (id INTEGER);");
+  folder.write("v2.sql", "CREATE TABLE b (id INTEGER); INSERT INTO b VALUES (2);");
+  folder.write("v3.sql", "CREATE TABLE c (id INTEGER);");
+  db::SqliteClient first(path), second(path);
+  Migrator other(second, folder.path());
+  Strings applied_by_other;
+  Migrator migrator(first, folder.path());
+  Strings applied;
+  migrator.up([&](const AppliedMigration& migration) {
+    applied.push_back(migration.script);
+    if (migration.script == "v1.sql") {
+      for (const AppliedMigration& theirs : other.up({}, Version::parse("2"))) applied_by_other.push_back(theirs.script);
+    }
+  });
+  EXPECT_EQ(applied_by_other, (Strings{"v2.sql"}));
+  EXPECT_EQ(applied, (Strings{"v1.sql", "v3.sql"})) << "v2 ran again, or v3 did not run";
+  EXPECT_EQ(second.execute("SELECT COUNT(*) FROM b").records.at(0).at(0).as_long(), 1);
+  std::vector<HistoryRow> rows = read_history(second);
+  ASSERT_EQ(rows.size(), 3u);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].installed_rank, static_cast<std::int64_t>(i + 1));
+    EXPECT_EQ(rows[i].version, std::to_string(i + 1));
+  }
+}
+
 }  // namespace
 }  // namespace strata::migrate
