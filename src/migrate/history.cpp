@@ -86,13 +86,6 @@ db::Parameters row_parameters(const HistoryRow& row) {
 
 }  // namespace
 
-std::int64_t next_installed_rank(db::Client& client) {
-  return client.execute("SELECT COALESCE(MAX(installed_rank), 0) + 1 FROM strata_schema_history")
-      .records.at(0)
-      .at(0)
-      .as_long();
-}
-
 void append_history(db::Client& client, const HistoryRow& row) {
   client.execute(
       "INSERT INTO strata_schema_history (installed_rank, version, description, script, checksum, installed_by,"

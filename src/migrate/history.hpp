@@ -39,8 +39,6 @@ bool history_table_exists(db::Client& client);
 void ensure_history_table(db::Client& client);
 // Every row, in installed_rank order; none when the table does not exist.
 std::vector<HistoryRow> read_history(db::Client& client);
-// One past the highest installed_rank: the rank of the next row appended.
-std::int64_t next_installed_rank(db::Client& client);
 // Appends `row` at its installed_rank. A migrator under its lock counts the ranks
 // itself (one query less per row), so that its updates find their row by its key.
 void append_history(db::Client& client, const HistoryRow& row);

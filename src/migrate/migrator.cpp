@@ -696,7 +696,7 @@ void Migrator::baseline(const Version& version) {
   row.installed_by = installed_by();
   row.installed_on = clock::sql_datetime(std::chrono::system_clock::now());
   row.success = true;
-  row.installed_rank = next_installed_rank(client_);
+  row.installed_rank = 1;  // the first row: the history is empty
   append_history(client_, row);
 }
 
@@ -708,8 +708,10 @@ std::optional<Migrator::TrackedScript> Migrator::track(const MigrationScript& sc
   TrackedScript tracked;
   tracked.script = &script;
   tracked.statements = split(script);
-  if (latest) tracked.from = resume_point(script, tracked.statements, *latest);
-  if (latest) tracked.row_rank = latest->installed_rank;
+  if (latest) {
+    tracked.from = resume_point(script, tracked.statements, *latest);
+    tracked.row_rank = latest->installed_rank;
+  }
   return tracked;
 }
 
