@@ -24,6 +24,9 @@ namespace bhttp = boost::beast::http;
 constexpr std::string_view kRuntimePrefix = "/2018-06-01/runtime/";
 // The reference emulator's limit: 6 MiB and a little room for the JSON around it.
 constexpr std::size_t kMaxPayloadBytes = 6 * 1024 * 1024 + 100;
+// How long every process must have been on its invocation before a queued one starts
+// another: a process blocked that long (I/O, a sleep, long work) leaves its core idle.
+constexpr auto kBusyBeforeAnotherProcess = std::chrono::milliseconds(10);
 
 http::Response runtime_json(unsigned status, std::string body) {
   http::Response response{static_cast<bhttp::status>(status), 11};
@@ -61,6 +64,7 @@ struct FunctionPool::Process {
   std::thread waiter;
   std::optional<http::Reply> parked;  // a /next waiting for an event
   std::optional<Invocation> current;  // the event it is running
+  std::chrono::steady_clock::time_point started;  // of the invocation it is running
   std::chrono::steady_clock::time_point deadline;
   bool polled = false;       // has asked for an event at least once
   bool init_failed = false;  // posted /init/error
@@ -106,7 +110,8 @@ void FunctionPool::dispatch_locked(std::vector<std::pair<Invocation, InvokeResul
     Process& process = **idle;
     process.current = std::move(queue_.front());
     queue_.pop_front();
-    process.deadline = std::chrono::steady_clock::now() + settings_.timeout;
+    process.started = std::chrono::steady_clock::now();
+    process.deadline = process.started + settings_.timeout;
     auto deadline_ms = clock::epoch_milliseconds(std::chrono::system_clock::now() + settings_.timeout);
     http::Response event = runtime_json(200, process.current->payload);
     event.set("Lambda-Runtime-Aws-Request-Id", process.current->request_id);
@@ -128,9 +133,16 @@ void FunctionPool::dispatch_locked(std::vector<std::pair<Invocation, InvokeResul
     }
     return;
   }
-  std::size_t starting = static_cast<std::size_t>(
-      std::count_if(processes_.begin(), processes_.end(), [](const auto& p) { return !p->polled; }));
-  if (starting < queue_.size() && processes_.size() < settings_.max_processes) spawn_locked();
+  // Another process only when it would run: while each one is busy and has been on its
+  // invocation for a while. Quick invocations wait for the processes there are, since more
+  // processes on the same cores only take turns, each with caches of its own (on one core,
+  // 4 processes took 40% more user CPU an invocation than 1). The watchdog calls this every 10 ms.
+  if (processes_.size() >= settings_.max_processes) return;
+  auto now = std::chrono::steady_clock::now();
+  bool all_held_up = std::all_of(processes_.begin(), processes_.end(), [&](const auto& process) {
+    return process->current && now - process->started >= kBusyBeforeAnotherProcess;
+  });
+  if (all_held_up) spawn_locked();
 }
 
 void FunctionPool::spawn_locked() {
@@ -330,6 +342,8 @@ void FunctionPool::enforce_timeouts() {
                            "Sandbox.Timedout"}});
       process->current.reset();
     }
+    // Invocations queued behind processes held up since the last look get another one.
+    if (!queue_.empty() && !stopping_) dispatch_locked(finished);
     // Join the threads of processes that ended earlier.
     for (auto& process : exited_) {
       if (process->waiter.joinable()) process->waiter.join();
