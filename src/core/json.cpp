@@ -74,25 +74,14 @@ template <typename Word>
 #endif
 
 // Copies the bytes from `p` that need no escaping to `into` and says how many they were.
-// A word at a time (16 bytes with SSE2, else 8, then 4); the last word of a string
-// overlaps the one before (its first bytes, already found clean, cannot hold the first
-// match), so only strings under 4 bytes go byte by byte. A whole word is stored even
-// when it holds a match: it lies within the room for the worst case of the bytes not
-// yet written, and what follows the match is overwritten. Inlined: a row's strings are
-// short, and a call cost a fifth of their scan.
+// A word at a time (8 bytes, then 4); the last word of a string overlaps the one before
+// (its first bytes, already found clean, cannot hold the first match), so only strings
+// under 4 bytes go byte by byte. A whole word is stored even when it holds a match: it
+// lies within the room for the worst case of the bytes not yet written, and what follows
+// the match is overwritten. Inlined: a row's strings are short, and a call cost a fifth
+// of their scan.
 [[gnu::always_inline]] inline std::size_t copy_clean_run(const char* p, std::size_t length, char* into) {
   std::size_t i = 0;
-#if defined(__SSE2__)
-  if (length >= 16) {
-    for (;; i += 16) {
-      if (i + 16 > length) i = length - 16;
-      __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(into + i), bytes);
-      if (unsigned mask = escape_mask(bytes)) return i + static_cast<std::size_t>(std::countr_zero(mask));
-      if (i + 16 == length) return length;
-    }
-  }
-#endif
   if constexpr (std::endian::native == std::endian::little) {
     if (length >= 8) {
       for (;; i += 8) {
@@ -124,45 +113,87 @@ template <typename Word>
   return length;
 }
 
-// The escape of each byte JSON escapes (below 0x20, '"' and '\\'), as RapidJSON writes
-// them: \" \\ \b \f \n \r \t and \u00XX (upper case). Each is copied with one fixed-size store
-// of six bytes, the room its worst case has anyway (a body that is itself JSON has an
-// escape every few bytes).
-struct Escape {
-  char text[7];
-  std::uint8_t length;
+// How each byte is written inside a JSON string, as RapidJSON writes it: itself
+// (`extra` 0), a backslash and `second` (extra 1: \" \\ \b \f \n \r \t), or \u00XX in
+// upper case (extra 5, the other bytes below 0x20).
+struct ByteEscape {
+  char second;
+  std::uint8_t extra;
 };
-constexpr std::array<Escape, '\\' + 1> make_escapes() {
-  std::array<Escape, '\\' + 1> table{};
-  constexpr char kHex[] = "0123456789ABCDEF";
-  for (std::size_t c = 0; c < 0x20; ++c) table[c] = {{'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15], 0}, 6};
-  table['"'] = {{'\\', '"'}, 2};
-  table['\\'] = {{'\\', '\\'}, 2};
-  table['\b'] = {{'\\', 'b'}, 2};
-  table['\f'] = {{'\\', 'f'}, 2};
-  table['\n'] = {{'\\', 'n'}, 2};
-  table['\r'] = {{'\\', 'r'}, 2};
-  table['\t'] = {{'\\', 't'}, 2};
+constexpr std::array<ByteEscape, 256> make_byte_escapes() {
+  std::array<ByteEscape, 256> table{};
+  for (std::size_t c = 0; c < 256; ++c) table[c] = {static_cast<char>(c), c < 0x20 ? std::uint8_t{5} : std::uint8_t{0}};
+  table['"'] = {'"', 1};
+  table['\\'] = {'\\', 1};
+  table['\b'] = {'b', 1};
+  table['\f'] = {'f', 1};
+  table['\n'] = {'n', 1};
+  table['\r'] = {'r', 1};
+  table['\t'] = {'t', 1};
   return table;
 }
-constexpr auto kEscapes = make_escapes();
+constexpr auto kByteEscapes = make_byte_escapes();
 
-// Writes the escape of `c` (a byte needs_escape) at `into`, which has room for six bytes.
-char* write_escape(unsigned char c, char* into) {
-  std::memcpy(into, kEscapes[c].text, 6);
-  return into + kEscapes[c].length;
+// Writes byte `c` as it appears inside a JSON string at `into` (room for six bytes);
+// returns the end. No branch for a plain byte or a two-byte escape: a backslash is
+// stored, then the byte itself over it or its escape's letter after it.
+[[gnu::always_inline]] inline char* write_byte(unsigned char c, char* into) {
+  ByteEscape escape = kByteEscapes[c];
+  if (escape.extra == 5) [[unlikely]] {
+    constexpr char kHex[] = "0123456789ABCDEF";
+    std::memcpy(into, "\\u00", 4);
+    into[4] = kHex[c >> 4];
+    into[5] = kHex[c & 15];
+    return into + 6;
+  }
+  into[0] = '\\';
+  into[escape.extra] = escape.second;
+  return into + 1 + escape.extra;
+}
+
+// Writes `text` escaped at `into`, which has room for 6 * length bytes; returns the end.
+[[gnu::always_inline]] inline char* escape_into(char* into, const char* text, std::size_t length) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // 16 bytes at a time: stored whole when none is escaped, else each byte by write_byte.
+  // A body that is itself JSON has an escape every few bytes, and a branch taken at each
+  // (one mispredicted per escape) cost more than the bytes around it.
+  bool last_clean = false;
+  for (; i + 16 <= length; i += 16) {
+    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+    last_clean = !escape_mask(bytes);
+    if (last_clean) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(into), bytes);
+      into += 16;
+      continue;
+    }
+    for (std::size_t k = 0; k < 16; ++k) into = write_byte(static_cast<unsigned char>(text[i + k]), into);
+  }
+  // The rest, as the last 16 bytes: their first ones were just copied as they are, so
+  // writing them again changes nothing.
+  if (last_clean && i < length) {
+    std::size_t rest = length - i;
+    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + length - 16));
+    if (!(escape_mask(bytes) >> (16 - rest))) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(into + rest - 16), bytes);
+      return into + rest;
+    }
+  }
+#endif
+  while (i < length) {
+    std::size_t run = copy_clean_run(text + i, length - i, into);
+    into += run;
+    i += run;
+    if (i < length) into = write_byte(static_cast<unsigned char>(text[i++]), into);
+  }
+  return into;
 }
 
 // Writes `text` quoted and escaped at `into`, which has room for 2 + 6 * length bytes;
 // returns the end.
 [[gnu::always_inline]] inline char* quote_into(char* into, const char* text, std::size_t length) {
   *into++ = '"';
-  for (std::size_t i = 0; i < length;) {
-    std::size_t run = copy_clean_run(text + i, length - i, into);
-    into += run;
-    i += run;
-    if (i < length) into = write_escape(static_cast<unsigned char>(text[i++]), into);
-  }
+  into = escape_into(into, text, length);
   *into++ = '"';
   return into;
 }
@@ -180,21 +211,12 @@ void write_quoted(rapidjson::StringBuffer& out, const char* text, std::size_t le
     return;
   }
   out.Put('"');
-  std::size_t start = 0;
-  do {
-    std::size_t end = std::min(length, start + kSlice);
-    std::size_t room = (end - start) * 6;
+  for (std::size_t start = 0; start < length; start += kSlice) {
+    std::size_t slice = std::min(length - start, kSlice);
+    std::size_t room = slice * 6;
     char* begin = out.Push(room);
-    char* into = begin;
-    for (std::size_t i = start; i < end;) {
-      std::size_t run = copy_clean_run(text + i, end - i, into);
-      into += run;
-      i += run;
-      if (i < end) into = write_escape(static_cast<unsigned char>(text[i++]), into);
-    }
-    out.Pop(static_cast<std::size_t>(begin + room - into));
-    start = end;
-  } while (start < length);
+    out.Pop(static_cast<std::size_t>(begin + room - escape_into(begin, text + start, slice)));
+  }
   out.Put('"');
 }
 

@@ -290,7 +290,8 @@ TEST(JsonWriter, EveryByteIsEscapedAsJsonRequires) {
 // RapidJSON's own Writer, built with RAPIDJSON_SSE2 as here, leaves 0x1A..0x1F unescaped
 // in the 16-byte blocks it scans with SSE2 (it tests c <= 0x19): invalid JSON.
 TEST(JsonWriter, EveryLengthAndPositionIsScanned) {
-  // Strings are scanned eight bytes at a time, then four, the last word overlapping the one before.
+  // Strings are scanned 16 bytes at a time (with SSE2), then eight, then four, the last word
+  // overlapping the one before; a clean tail after a clean block as the last 16 bytes.
   for (std::size_t length = 0; length <= 40; ++length) {
     expect_written_right(std::string(length, 'a'), "clean, length " + std::to_string(length));
     for (std::size_t position = 0; position < length; ++position) {
