@@ -103,26 +103,75 @@ class Session : public std::enable_shared_from_this<Session> {
       });
       return;
     }
-    response_ = std::move(response);
-    if (state_.stopped || state_.draining) response_.keep_alive(false);
-    arm_timeout();
-    auto written = [self](beast::error_code error, std::size_t) {
-      self->set_busy(false);
-      if (error) return self->close();
-      if (!self->response_.keep_alive()) return self->close();
-      self->read_header();
-    };
-    if (response_.chunked()) return bhttp::async_write(socket_, response_, std::move(written));
-    // The bytes Beast's serializer writes, from one header text and the body in one
-    // gather write: its serializer cost more than the rest of the exchange's own work.
-    serialize_header(response_, header_text_);
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(header_text_), asio::buffer(response_.body())};
-    asio::async_write(socket_, buffers, std::move(written));
+    if (state_.stopped || state_.draining) response.keep_alive(false);
+    outstanding_ = false;
+    held_.push_back(std::move(response));
+    if (writing_) return;  // it follows the write under way
+    // The client sent its next request already (a runtime's answer and its next poll):
+    // that request is read now, and when it is answered at once both answers go in one
+    // write, one send and one wake-up of the client instead of two.
+    const Response& last = held_.back();
+    if (state_.options.answer_pipelined_together && held_.size() < kMostHeld && last.keep_alive() &&
+        !last.chunked() && next_header_received()) {
+      return read_header();
+    }
+    write_held();
   }
 
   const std::string& remote_address() const { return remote_address_; }
 
  private:
+  // Whether the read buffer holds the whole header of another request (a client waiting for
+  // an answer before it sends the rest would wait for ever).
+  bool next_header_received() const {
+    auto data = buffer_.data();
+    std::string_view bytes(static_cast<const char*>(data.data()), data.size());
+    return bytes.find("\r\n\r\n") != std::string_view::npos;
+  }
+
+  // Writes the answers held, in order: those before a chunked one (streamed by Beast's
+  // serializer, alone) in one gather write of each header text and body.
+  void write_held() {
+    writing_ = true;
+    arm_timeout();
+    auto written = [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_written(error); };
+    std::size_t count = 0;
+    while (count < held_.size() && !held_[count].chunked()) ++count;
+    if (count == 0) {
+      in_write_.push_back(std::move(held_.front()));
+      held_.erase(held_.begin());
+      return bhttp::async_write(socket_, in_write_.front(), std::move(written));
+    }
+    std::move(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(count), std::back_inserter(in_write_));
+    held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(count));
+    // The bytes Beast's serializer writes, from one header text per answer and the bodies:
+    // its serializer cost more than the rest of the exchange's own work.
+    if (header_texts_.size() < count) header_texts_.resize(count);
+    if (count == 1) {
+      serialize_header(in_write_[0], header_texts_[0]);
+      std::array<asio::const_buffer, 2> buffers{asio::buffer(header_texts_[0]), asio::buffer(in_write_[0].body())};
+      return asio::async_write(socket_, buffers, std::move(written));
+    }
+    buffers_.clear();
+    for (std::size_t i = 0; i < count; ++i) {
+      serialize_header(in_write_[i], header_texts_[i]);
+      buffers_.push_back(asio::buffer(header_texts_[i]));
+      buffers_.push_back(asio::buffer(in_write_[i].body()));
+    }
+    asio::async_write(socket_, buffers_, std::move(written));
+  }
+
+  void on_written(beast::error_code error) {
+    writing_ = false;
+    bool keep_alive = in_write_.back().keep_alive();
+    in_write_.clear();
+    if (error || !keep_alive) return close();
+    if (!held_.empty()) return write_held();  // answered while the write was under way
+    if (outstanding_) return;                 // a request read ahead waits for its answer
+    set_busy(false);
+    read_header();
+  }
+
   // `header_parsed`: every field was read though the parser stopped at the end of the
   // header (Beast's body_limit error for a Content-Length over the limit).
   void respond_itself(Response&& response, bool header_parsed = false) {
@@ -158,7 +207,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return respond_itself(json_error(400, "unknown HTTP method", request.version(), false));
     }
     auto expect = request[bhttp::field::expect];
-    if (beast::iequals(expect, "100-continue")) {
+    // (Not while answers to the requests before it wait: a 100 must not pass them. The
+    // client sends its body after its own wait then.)
+    if (beast::iequals(expect, "100-continue") && held_.empty() && !writing_) {
       // Tell the client to send the body now rather than after its own wait.
       auto self = shared_from_this();
       auto continue_response = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, request.version());
@@ -201,11 +252,18 @@ class Session : public std::enable_shared_from_this<Session> {
   void dispatch() {
     // The request is whole: no time limit while the handler works on it.
     deadline_ = Clock::time_point::max();
+    outstanding_ = true;
     Request request = parser_->release();
-    if (!keep_) return state_.handler(std::move(request), Reply(shared_from_this()));
-    std::lock_guard lock(state_.dispatch_mutex);
-    if (state_.closed) return close();
-    state_.handler(std::move(request), Reply(shared_from_this()));
+    if (!keep_) {
+      state_.handler(std::move(request), Reply(shared_from_this()));
+    } else {
+      std::lock_guard lock(state_.dispatch_mutex);
+      if (state_.closed) return close();
+      state_.handler(std::move(request), Reply(shared_from_this()));
+    }
+    // Answers held for this request read ahead go now when it was not answered at once
+    // (a poll that waits for an event).
+    if (outstanding_ && !held_.empty() && !writing_) write_held();
   }
 
   // A lingering close: after our last answer, read and drop what the client still
@@ -286,11 +344,17 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::steady_timer deadline_timer_;
   bool deadline_timer_armed_ = false;
   bool busy_ = false;
-  std::string header_text_;  // the response's status line and fields, reused
+  // Answers not yet written: one, or more when requests were read ahead.
+  static constexpr std::size_t kMostHeld = 8;
+  std::vector<Response> held_;
+  std::vector<Response> in_write_;  // the answers of the write under way
+  bool writing_ = false;
+  bool outstanding_ = false;  // a request handed to the handler is not yet answered
+  std::vector<std::string> header_texts_;  // each answer's status line and fields, reused
+  std::vector<asio::const_buffer> buffers_;
   std::string remote_address_;  // empty when the peer was already gone
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  Response response_;
 };
 
 void Reply::operator()(Response&& response) const { session_->respond(std::move(response)); }

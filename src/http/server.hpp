@@ -40,6 +40,10 @@ struct ServerOptions {
   // An already listening socket to accept on instead of binding host:port (serve
   // --watch hands its socket to each new build of the app); -1 binds.
   int listen_fd = -1;
+  // A request the client sent before its previous one was answered (pipelined) is read
+  // before that answer is written, and when it is answered at once both go in one write.
+  // serve's Runtime API servers: a runtime posts its answer and its next poll together.
+  bool answer_pipelined_together = false;
   // Called for the answers the server makes itself (400, 413, 431, 503), with the
   // request's header when it was read (else nullptr), so that the owner can add
   // its headers (CORS) and log them like any other response.

@@ -156,6 +156,7 @@ void FunctionPool::spawn_locked() {
   options.body_limit = 2 * kMaxPayloadBytes;
   options.read_buffer_bytes = 64 * 1024;  // a response in one read, not 512 bytes a read
   options.run_on_loops_of = launch_.event_loops;
+  options.answer_pipelined_together = true;  // the 202 of a response and the next event
   // None: a frozen runtime may idle for long, and a timer armed at every exchange
   // cost two timerfd_settime(2) calls each.
   options.read_timeout = std::chrono::milliseconds(0);

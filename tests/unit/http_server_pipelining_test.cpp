@@ -1,0 +1,150 @@
+// ServerOptions::answer_pipelined_together: requests a client sent before its previous
+// answer (a runtime's answer and its next poll) are read ahead, and answers given at once
+// go in one write; an answer is never held for a request that waits or is not all there.
+#include <gtest/gtest.h>
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "http/server.hpp"
+#include "tcp_segments.hpp"
+
+namespace strata::http {
+namespace {
+
+namespace bhttp = boost::beast::http;
+using namespace std::chrono_literals;
+
+Response text(std::string body) {
+  Response response{bhttp::status::ok, 11};
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+// A server on one loop of its own whose handler answers each request with its target at
+// once, except /wait, whose reply the test gives later.
+class PipelinedServer {
+ public:
+  explicit PipelinedServer(bool together) {
+    ServerOptions options;
+    options.port = 0;
+    options.threads = 1;
+    options.answer_pipelined_together = together;
+    server_.emplace(options, [this](Request&& request, Reply reply) {
+      if (request.target() == "/wait") {
+        std::lock_guard lock(mutex_);
+        waiting_.emplace(std::move(reply));
+        waiting_promise_.set_value();
+        return;
+      }
+      reply(text(std::string(request.target())));
+    });
+    server_->listen();
+    runner_ = std::thread([this] { server_->run(); });
+  }
+  ~PipelinedServer() {
+    server_->stop();
+    runner_.join();
+  }
+  unsigned short port() const { return server_->port(); }
+  // Answers /wait once its request reached the handler.
+  void answer_wait(const std::string& body) {
+    waiting_arrived_.wait();
+    std::lock_guard lock(mutex_);
+    (*waiting_)(text(body));
+  }
+
+ private:
+  std::optional<Server> server_;
+  std::thread runner_;
+  std::mutex mutex_;
+  std::optional<Reply> waiting_;
+  std::promise<void> waiting_promise_;
+  std::future<void> waiting_arrived_ = waiting_promise_.get_future();
+};
+
+class RawClient {
+ public:
+  explicit RawClient(unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) throw std::runtime_error("connect");
+  }
+  ~RawClient() { ::close(fd_); }
+  int fd() const { return fd_; }
+  void send(const std::string& bytes) { ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), 0), ssize_t(bytes.size())); }
+  // What arrives until the bytes end with `ending` or `limit` passes.
+  std::string read_until(const std::string& ending, std::chrono::milliseconds limit = 5000ms) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!received_.ends_with(ending)) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left <= 0ms) break;
+      pollfd wait{fd_, POLLIN, 0};
+      if (::poll(&wait, 1, static_cast<int>(left.count())) <= 0) break;
+      char chunk[4096];
+      ssize_t got = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (got <= 0) break;
+      received_.append(chunk, static_cast<std::size_t>(got));
+    }
+    return received_;
+  }
+
+ private:
+  int fd_;
+  std::string received_;
+};
+
+std::string get(const std::string& target) { return "GET " + target + " HTTP/1.1\r\nHost: test\r\n\r\n"; }
+
+TEST(HttpServerPipelining, AnswersGivenAtOnceToPipelinedRequestsGoInOneWrite) {
+  for (bool together : {false, true}) {
+    PipelinedServer server(together);
+    RawClient client(server.port());
+    client.send(get("/first") + get("/second") + get("/third"));
+    std::string received = client.read_until("\r\n\r\n/third");
+    ASSERT_TRUE(received.ends_with("/third")) << received;
+    std::size_t first = received.find("\r\n\r\n/first"), second = received.find("\r\n\r\n/second");
+    EXPECT_TRUE(first != std::string::npos && second != std::string::npos && first < second) << received;
+    // Each answer in a write of its own without the option, the three in one with it.
+    EXPECT_EQ(strata::testing::data_segments_received(client.fd()), together ? 1u : 3u) << "together: " << together;
+  }
+}
+
+TEST(HttpServerPipelining, AnAnswerIsNotHeldForARequestReadAheadThatWaits) {
+  PipelinedServer server(true);
+  RawClient client(server.port());
+  client.send(get("/first") + get("/wait") + get("/after"));
+  // /first is answered while /wait is unanswered.
+  std::string received = client.read_until("\r\n\r\n/first", 3000ms);
+  ASSERT_TRUE(received.ends_with("/first")) << received;
+  server.answer_wait("/waited");
+  received = client.read_until("\r\n\r\n/after");
+  EXPECT_TRUE(received.ends_with("\r\n\r\n/first" + std::string("HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n/waited") +
+                                 "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n/after"))
+      << received;
+}
+
+TEST(HttpServerPipelining, AnAnswerIsNotHeldForARequestWhoseHeaderIsNotAllThere) {
+  PipelinedServer server(true);
+  RawClient client(server.port());
+  client.send(get("/first") + "GET /second HTTP/1.1\r\nHo");
+  std::string received = client.read_until("\r\n\r\n/first", 3000ms);
+  ASSERT_TRUE(received.ends_with("/first")) << received;
+  client.send("st: test\r\n\r\n");
+  EXPECT_TRUE(client.read_until("\r\n\r\n/second").ends_with("/second"));
+}
+
+}  // namespace
+}  // namespace strata::http
