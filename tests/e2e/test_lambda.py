@@ -405,6 +405,12 @@ class ServeLambdaTest(LambdaServerTestCase):
         self.assertEqual(seen["invokedFunctionArn"], "arn:aws:lambda:us-east-1:123456789012:function:context")
         self.assertRegex(seen["traceId"], TRACE_ID_FORMAT)
         self.assertEqual(environment["_X_AMZN_TRACE_ID"], seen["traceId"])
+        # Each invocation its own random trace: no two of ten alike, nor any digit position fixed.
+        traces = [self.get_json(server, "/context")[2]["traceId"] for _ in range(10)]
+        self.assertEqual(len(set(traces)), 10, traces)
+        randoms = [trace.split(";")[0][-24:] + trace.split(";")[1][-16:] for trace in traces]
+        fixed = [i for i in range(40) if len({r[i] for r in randoms}) == 1]
+        self.assertEqual(fixed, [], "digits that never change across ten traces: %r" % traces)
         self.assertEqual(environment["AWS_LAMBDA_FUNCTION_NAME"], "context")
         self.assertEqual(environment["_HANDLER"], "context")
         self.assertEqual(environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"], "256")  # strata.json "memory"
