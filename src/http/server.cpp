@@ -76,6 +76,9 @@ class Session : public std::enable_shared_from_this<Session> {
     ++state_.connections;
     set_busy(true);
     if (state_.options.read_buffer_bytes) buffer_.reserve(state_.options.read_buffer_bytes);
+    // Answers are first tried with a write that returns rather than waits (write_held).
+    beast::error_code ignored;
+    socket_.non_blocking(true, ignored);
     // Once per connection rather than a getpeername(2) per request.
     beast::error_code error;
     auto endpoint = socket_.remote_endpoint(error);
@@ -147,17 +150,29 @@ class Session : public std::enable_shared_from_this<Session> {
     // The bytes Beast's serializer writes, from one header text per answer and the bodies:
     // its serializer cost more than the rest of the exchange's own work.
     if (header_texts_.size() < count) header_texts_.resize(count);
-    if (count == 1) {
-      serialize_header(in_write_[0], header_texts_[0]);
-      std::array<asio::const_buffer, 2> buffers{asio::buffer(header_texts_[0]), asio::buffer(in_write_[0].body())};
-      return asio::async_write(socket_, buffers, std::move(written));
-    }
     buffers_.clear();
+    std::size_t total = 0;
     for (std::size_t i = 0; i < count; ++i) {
       serialize_header(in_write_[i], header_texts_[i]);
       buffers_.push_back(asio::buffer(header_texts_[i]));
       buffers_.push_back(asio::buffer(in_write_[i].body()));
+      total += header_texts_[i].size() + in_write_[i].body().size();
     }
+    // Most answers fit the socket's send buffer: written here, with no completion queued
+    // for the event loop (each queued one costs the loop another pass, an epoll_wait(2)).
+    beast::error_code error;
+    std::size_t sent = socket_.write_some(buffers_, error);
+    if (error != asio::error::would_block && (error || sent == total)) return on_written(error);
+    // The rest when the socket takes it.
+    auto rest = buffers_.begin();
+    for (; sent > 0 && rest != buffers_.end(); ++rest) {
+      if (rest->size() > sent) {
+        *rest += sent;
+        break;
+      }
+      sent -= rest->size();
+    }
+    buffers_.erase(buffers_.begin(), rest);
     asio::async_write(socket_, buffers_, std::move(written));
   }
 

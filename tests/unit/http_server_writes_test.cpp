@@ -1,4 +1,6 @@
-// ServerOptions::answer_pipelined_together: requests a client sent before its previous
+// How the server writes its answers: one that fits the socket at once is written
+// where it is given, the rest of a larger one when the socket takes it; with
+// ServerOptions::answer_pipelined_together, requests a client sent before its previous
 // answer (a runtime's answer and its next poll) are read ahead, and answers given at once
 // go in one write; an answer is never held for a request that waits or is not all there.
 #include <gtest/gtest.h>
@@ -47,6 +49,12 @@ class PipelinedServer {
         waiting_promise_.set_value();
         return;
       }
+      if (request.target().starts_with("/bytes/")) {
+        std::string count(request.target().substr(7));
+        std::string body(std::stoul(count), 'x');
+        for (std::size_t i = 0; i < body.size(); i += 4096) body[i] = static_cast<char>('a' + (i / 4096) % 26);
+        return reply(text(std::move(body)));
+      }
       reply(text(std::string(request.target())));
     });
     server_->listen();
@@ -85,10 +93,10 @@ class RawClient {
   ~RawClient() { ::close(fd_); }
   int fd() const { return fd_; }
   void send(const std::string& bytes) { ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), 0), ssize_t(bytes.size())); }
-  // What arrives until the bytes end with `ending` or `limit` passes.
-  std::string read_until(const std::string& ending, std::chrono::milliseconds limit = 5000ms) {
+  // What arrives until the bytes end with `ending` (and number `least` at least) or `limit` passes.
+  std::string read_until(const std::string& ending, std::chrono::milliseconds limit = 5000ms, std::size_t least = 0) {
     auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!received_.ends_with(ending)) {
+    while (!received_.ends_with(ending) || received_.size() < least) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left <= 0ms) break;
       pollfd wait{fd_, POLLIN, 0};
@@ -107,6 +115,24 @@ class RawClient {
 };
 
 std::string get(const std::string& target) { return "GET " + target + " HTTP/1.1\r\nHost: test\r\n\r\n"; }
+
+TEST(HttpServerWrites, AnAnswerLargerThanTheSocketTakesAtOnceArrivesWholeAndTheConnectionGoesOn) {
+  PipelinedServer server(false);
+  RawClient client(server.port());
+  constexpr std::size_t kBytes = 16 * 1024 * 1024;  // beyond any loopback socket's buffers
+  client.send(get("/bytes/" + std::to_string(kBytes)));
+  std::this_thread::sleep_for(200ms);  // the server's first write fills the socket and the rest waits
+  std::string received = client.read_until("", 20000ms, kBytes);
+  std::size_t body = received.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos);
+  received = client.read_until("", 20000ms, body + 4 + kBytes);
+  ASSERT_EQ(received.size() - body - 4, kBytes);
+  std::string expected(kBytes, 'x');
+  for (std::size_t i = 0; i < kBytes; i += 4096) expected[i] = static_cast<char>('a' + (i / 4096) % 26);
+  EXPECT_TRUE(received.compare(body + 4, kBytes, expected) == 0) << "the body arrived out of order or altered";
+  client.send(get("/after"));
+  EXPECT_TRUE(client.read_until("\r\n\r\n/after").ends_with("/after"));
+}
 
 TEST(HttpServerPipelining, AnswersGivenAtOnceToPipelinedRequestsGoInOneWrite) {
   for (bool together : {false, true}) {
