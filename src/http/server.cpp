@@ -106,6 +106,7 @@ class Session : public std::enable_shared_from_this<Session> {
       });
       return;
     }
+    if (closed_) return;  // an answer to a request read ahead, after the connection ended
     if (state_.stopped || state_.draining) response.keep_alive(false);
     outstanding_ = false;
     held_.push_back(std::move(response));
@@ -178,12 +179,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_written(beast::error_code error) {
     writing_ = false;
-    bool keep_alive = in_write_.back().keep_alive();
+    bool go_on = !error && in_write_.back().keep_alive();
     in_write_.clear();
-    if (error || !keep_alive) return close();
-    if (!held_.empty()) return write_held();  // answered while the write was under way
-    if (outstanding_) return;                 // a request read ahead waits for its answer
+    if (go_on && !held_.empty()) return write_held();  // answered while the write was under way
+    if (go_on && outstanding_) return;                 // a request read ahead waits for its answer
     set_busy(false);
+    if (!go_on) return close();
     read_header();
   }
 
@@ -285,6 +286,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // sends (the rest of a refused body) for a moment, so that it reads the answer
   // instead of a connection reset.
   void close() {
+    closed_ = true;
     beast::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_send, ignored);
     set_deadline(std::chrono::seconds(2));
@@ -365,6 +367,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<Response> in_write_;  // the answers of the write under way
   bool writing_ = false;
   bool outstanding_ = false;  // a request handed to the handler is not yet answered
+  bool closed_ = false;       // close() began: nothing more is written
   std::vector<std::string> header_texts_;  // each answer's status line and fields, reused
   std::vector<asio::const_buffer> buffers_;
   std::string remote_address_;  // empty when the peer was already gone
