@@ -11,8 +11,9 @@
 
 #include <sys/socket.h>
 
-#include <array>
+#include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <thread>

@@ -71,7 +71,6 @@ struct FunctionPool::Process {
   std::optional<http::Reply> parked;  // a /next waiting for an event
   std::optional<Invocation> current;  // the event it is running
   std::chrono::steady_clock::time_point started;  // of the invocation it is running
-  std::chrono::steady_clock::time_point deadline;
   bool polled = false;       // has asked for an event at least once
   bool init_failed = false;  // posted /init/error
   bool killed = false;       // killed by the pool (timeout or stop)
@@ -117,7 +116,6 @@ void FunctionPool::dispatch_locked(std::vector<std::pair<Invocation, InvokeResul
     process.current = std::move(queue_.front());
     queue_.pop_front();
     process.started = std::chrono::steady_clock::now();
-    process.deadline = process.started + settings_.timeout;
     auto deadline_ms = clock::epoch_milliseconds(std::chrono::system_clock::now() + settings_.timeout);
     http::Response event = runtime_json(200, process.current->payload);
     event.set("Lambda-Runtime-Aws-Request-Id", process.current->request_id);
@@ -336,7 +334,7 @@ void FunctionPool::enforce_timeouts() {
     std::lock_guard lock(mutex_);
     auto now = std::chrono::steady_clock::now();
     for (auto& process : processes_) {
-      if (!process->current || process->killed || now < process->deadline) continue;
+      if (!process->current || process->killed || now < process->started + settings_.timeout) continue;
       log::error("lambda: function " + settings_.name + " timed out after " +
                  std::to_string(settings_.timeout.count()) + " ms (invocation " + process->current->request_id +
                  "); its process is killed and replaced");

@@ -35,9 +35,9 @@ Response text(std::string body) {
 
 // A server on one loop of its own whose handler answers each request with its target at
 // once, except /wait, whose reply the test gives later.
-class PipelinedServer {
+class AnsweringServer {
  public:
-  explicit PipelinedServer(bool together) {
+  explicit AnsweringServer(bool together) {
     ServerOptions options;
     options.port = 0;
     options.threads = 1;
@@ -60,7 +60,7 @@ class PipelinedServer {
     server_->listen();
     runner_ = std::thread([this] { server_->run(); });
   }
-  ~PipelinedServer() {
+  ~AnsweringServer() {
     server_->stop();
     runner_.join();
   }
@@ -117,7 +117,7 @@ class RawClient {
 std::string get(const std::string& target) { return "GET " + target + " HTTP/1.1\r\nHost: test\r\n\r\n"; }
 
 TEST(HttpServerWrites, AnAnswerLargerThanTheSocketTakesAtOnceArrivesWholeAndTheConnectionGoesOn) {
-  PipelinedServer server(false);
+  AnsweringServer server(false);
   RawClient client(server.port());
   constexpr std::size_t kBytes = 16 * 1024 * 1024;  // beyond any loopback socket's buffers
   client.send(get("/bytes/" + std::to_string(kBytes)));
@@ -136,7 +136,7 @@ TEST(HttpServerWrites, AnAnswerLargerThanTheSocketTakesAtOnceArrivesWholeAndTheC
 
 TEST(HttpServerPipelining, AnswersGivenAtOnceToPipelinedRequestsGoInOneWrite) {
   for (bool together : {false, true}) {
-    PipelinedServer server(together);
+    AnsweringServer server(together);
     RawClient client(server.port());
     client.send(get("/first") + get("/second") + get("/third"));
     std::string received = client.read_until("\r\n\r\n/third");
@@ -149,7 +149,7 @@ TEST(HttpServerPipelining, AnswersGivenAtOnceToPipelinedRequestsGoInOneWrite) {
 }
 
 TEST(HttpServerPipelining, AnAnswerIsNotHeldForARequestReadAheadThatWaits) {
-  PipelinedServer server(true);
+  AnsweringServer server(true);
   RawClient client(server.port());
   client.send(get("/first") + get("/wait") + get("/after"));
   // /first is answered while /wait is unanswered.
@@ -163,7 +163,7 @@ TEST(HttpServerPipelining, AnAnswerIsNotHeldForARequestReadAheadThatWaits) {
 }
 
 TEST(HttpServerPipelining, AnAnswerIsNotHeldForARequestWhoseHeaderIsNotAllThere) {
-  PipelinedServer server(true);
+  AnsweringServer server(true);
   RawClient client(server.port());
   client.send(get("/first") + "GET /second HTTP/1.1\r\nHo");
   std::string received = client.read_until("\r\n\r\n/first", 3000ms);
