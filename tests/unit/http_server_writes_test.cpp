@@ -1,5 +1,6 @@
-// How the server writes its answers: one that fits the socket at once is written
-// where it is given, the rest of a larger one when the socket takes it; with
+// How the server writes its answers: after the other requests the event loop found ready
+// with it were run; one that fits the socket at once whole, the rest of a larger one when
+// the socket takes it; with
 // ServerOptions::answer_pipelined_together, requests a client sent before its previous
 // answer (a runtime's answer and its next poll) are read ahead, and answers given at once
 // go in one write; an answer is never held for a request that waits or is not all there.
@@ -11,11 +12,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "http/server.hpp"
 #include "tcp_segments.hpp"
@@ -34,7 +37,7 @@ Response text(std::string body) {
 }
 
 // A server on one loop of its own whose handler answers each request with its target at
-// once, except /wait, whose reply the test gives later.
+// once, except /wait, whose reply the test gives later. (Set on_request before the first request.)
 class AnsweringServer {
  public:
   explicit AnsweringServer(bool together) {
@@ -55,6 +58,7 @@ class AnsweringServer {
         for (std::size_t i = 0; i < body.size(); i += 4096) body[i] = static_cast<char>('a' + (i / 4096) % 26);
         return reply(text(std::move(body)));
       }
+      if (on_request) on_request(request.target());
       reply(text(std::string(request.target())));
     });
     server_->listen();
@@ -65,6 +69,8 @@ class AnsweringServer {
     runner_.join();
   }
   unsigned short port() const { return server_->port(); }
+  // Runs on the server's loop for each request answered at once, before its answer is given.
+  std::function<void(std::string_view target)> on_request;
   // Answers /wait once its request reached the handler.
   void answer_wait(const std::string& body) {
     waiting_arrived_.wait();
@@ -132,6 +138,47 @@ TEST(HttpServerWrites, AnAnswerLargerThanTheSocketTakesAtOnceArrivesWholeAndTheC
   EXPECT_TRUE(received.compare(body + 4, kBytes, expected) == 0) << "the body arrived out of order or altered";
   client.send(get("/after"));
   EXPECT_TRUE(client.read_until("\r\n\r\n/after").ends_with("/after"));
+}
+
+// Whether bytes arrive on a socket within `limit`.
+bool arrives_within(int fd, std::chrono::milliseconds limit) {
+  pollfd wait{fd, POLLIN, 0};
+  return ::poll(&wait, 1, static_cast<int>(limit.count())) == 1;
+}
+
+TEST(HttpServerWrites, RequestsReadyTogetherAreAllRunBeforeTheirAnswersAreWritten) {
+  AnsweringServer server(false);
+  RawClient first(server.port()), second(server.port()), holder(server.port());
+  std::promise<void> hold_entered, hold_released;
+  std::mutex mutex;
+  // For each of /first and /second: whether the other's answer arrived while it ran.
+  std::vector<bool> answered_meanwhile;
+  server.on_request = [&](std::string_view target) {
+    if (target == "/hold") {
+      hold_entered.set_value();
+      hold_released.get_future().wait();  // the loop is busy while both requests arrive
+    } else if (target == "/first" || target == "/second") {
+      std::lock_guard lock(mutex);
+      answered_meanwhile.push_back(arrives_within(target == "/first" ? second.fd() : first.fd(), 100ms));
+    }
+  };
+  // Each connection accepted and its next request awaited.
+  for (RawClient* client : {&first, &second, &holder}) {
+    client->send(get("/warm"));
+    ASSERT_TRUE(client->read_until("\r\n\r\n/warm").ends_with("/warm"));
+  }
+  holder.send(get("/hold"));
+  hold_entered.get_future().wait();
+  first.send(get("/first"));
+  second.send(get("/second"));
+  std::this_thread::sleep_for(50ms);  // both on the server's socket before its loop looks again
+  hold_released.set_value();
+  EXPECT_TRUE(first.read_until("\r\n\r\n/first").ends_with("/first"));
+  EXPECT_TRUE(second.read_until("\r\n\r\n/second").ends_with("/second"));
+  EXPECT_TRUE(holder.read_until("\r\n\r\n/hold").ends_with("/hold"));
+  // Whichever ran second saw no answer to the first while it ran.
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(answered_meanwhile, (std::vector<bool>{false, false}));
 }
 
 TEST(HttpServerPipelining, AnswersGivenAtOnceToPipelinedRequestsGoInOneWrite) {
