@@ -99,11 +99,12 @@ class Session : public std::enable_shared_from_this<Session> {
     read_header();
   }
 
-  void respond(Response&& response) {
+  // `posted`: the answer comes from another thread, in a handler of its own on this loop.
+  void respond(Response&& response, bool posted = false) {
     auto self = shared_from_this();
     if (!context_.get_executor().running_in_this_thread()) {
       asio::post(socket_.get_executor(), [self, response = std::move(response)]() mutable {
-        self->respond(std::move(response));
+        self->respond(std::move(response), true);
       });
       return;
     }
@@ -123,7 +124,9 @@ class Session : public std::enable_shared_from_this<Session> {
     // Written once the event loop has run the other requests it found ready with this one:
     // a client with many connections (a proxy, a load test) gets their answers back to
     // back and wakes once for many rather than once for each. On loopback, waking the
-    // client cost the sender 2.6 us of a GET /posts' 19 (sock_def_readable, perf).
+    // client cost the sender 2.6 us of a GET /posts' 19 (sock_def_readable, perf). An
+    // answer posted from another thread is behind that round already.
+    if (posted) return write_held();
     writing_ = true;
     asio::post(socket_.get_executor(), [self] { self->write_held(); });
   }
