@@ -1,9 +1,9 @@
-// How the server writes its answers: after the other requests the event loop found ready
-// with it were run; one that fits the socket at once whole, the rest of a larger one when
-// the socket takes it; with
-// ServerOptions::answer_pipelined_together, requests a client sent before its previous
-// answer (a runtime's answer and its next poll) are read ahead, and answers given at once
-// go in one write; an answer is never held for a request that waits or is not all there.
+// How the server writes its answers: once the other requests the event loop found ready
+// with it have run; one that fits the socket at once whole, the rest of a larger one when
+// the socket takes it; with ServerOptions::answer_pipelined_together, requests a client
+// sent before its previous answer (a runtime's answer and its next poll) are read ahead,
+// and answers given at once go in one write; an answer is never held for a request that
+// waits or is not all there.
 #include <gtest/gtest.h>
 
 #include <netinet/in.h>
