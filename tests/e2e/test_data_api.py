@@ -282,6 +282,19 @@ class DataApiScenarios:
     def param(name, **value):
         return {"name": name, "value": value}
 
+    # -- scheduling ----------------------------------------------------------------
+
+    def test_every_thread_runs_under_batch_scheduling(self):
+        self.execute("SELECT 1")  # the workers and their connections are up
+        tasks = "/proc/%d/task" % self.server.process.pid
+        policies = {}
+        for task in os.listdir(tasks):
+            with open(os.path.join(tasks, task, "stat")) as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            policies[task] = int(fields[38])  # field 41, policy: 3 is SCHED_BATCH
+        self.assertGreater(len(policies), 8, policies)  # the loops, the eight workers, the reaper
+        self.assertEqual(set(policies.values()), {3}, policies)
+
     # -- records and columnMetadata ---------------------------------------------
 
     def test_records_and_column_metadata(self):
