@@ -196,3 +196,40 @@ peer_x_ms() {
 bench_quick_note() {
   if [ "$bench_quick" = 1 ]; then echo "(BENCH_QUICK=1: short runs, figures are only a validation)"; fi
 }
+
+# cpu_per_request URL SECONDS LABEL PID... [-- WRK_ARGS...]: wrk -t1 -c32 on URL for SECONDS (after a 1 s warm-up)
+# and what the processes PID... (every thread of each) spent per request meanwhile: user and system CPU
+# (/proc/PID/stat, all threads) and context switches (/proc/PID/task/*/status). Prints one line after LABEL.
+cpu_per_request() {
+  local url=$1 seconds=$2 label=$3
+  shift 3
+  local pids=() wrk_args=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do pids+=("$1"); shift; done
+  [ $# -gt 0 ] && { shift; wrk_args=("$@"); }
+  taskset -c "$client_core" wrk -t1 -c32 -d1s "${wrk_args[@]}" "$url" >/dev/null
+  local user0 system0 switches0 user1 system1 switches1
+  read -r user0 system0 switches0 < <(cpu_sample "${pids[@]}")
+  taskset -c "$client_core" wrk -t1 -c32 -d"${seconds}s" "${wrk_args[@]}" "$url" >"$bench_work/cpu-wrk.txt"
+  read -r user1 system1 switches1 < <(cpu_sample "${pids[@]}")
+  local requests rate
+  requests=$(grep -oE '^ *[0-9]+ requests' "$bench_work/cpu-wrk.txt" | awk '{print $1}')
+  rate=$(awk '/Requests\/sec/ {print $2}' "$bench_work/cpu-wrk.txt")
+  awk -v r="$requests" -v rate="$rate" -v u=$((user1 - user0)) -v s=$((system1 - system0)) \
+      -v c=$((switches1 - switches0)) -v t="$(getconf CLK_TCK)" -v n="${#pids[@]}" -v label="$label" 'BEGIN {
+    printf "%s: %s req/s; per request: user %.1f us, system %.1f us, %.2f context switches (%d processes)\n",
+           label, rate, u / t / r * 1e6, s / t / r * 1e6, c / r, n
+  }'
+}
+
+# cpu_sample PID...: "USER_TICKS SYSTEM_TICKS CONTEXT_SWITCHES" summed over the processes and all their threads.
+cpu_sample() {
+  local user=0 system=0 switches=0 pid task u s
+  for pid in "$@"; do
+    read -r u s < <(awk '{print $14, $15}' "/proc/$pid/stat")
+    user=$((user + u)) system=$((system + s))
+    for task in /proc/"$pid"/task/*; do
+      switches=$((switches + $(awk '/ctxt_switches/ {n += $2} END {print n + 0}' "$task/status" 2>/dev/null || echo 0)))
+    done
+  done
+  echo "$user $system $switches"
+}
