@@ -228,7 +228,8 @@ cpu_sample() {
     read -r u s < <(awk '{print $14, $15}' "/proc/$pid/stat")
     user=$((user + u)) system=$((system + s))
     for task in /proc/"$pid"/task/*; do
-      switches=$((switches + $(awk '/ctxt_switches/ {n += $2} END {print n + 0}' "$task/status" 2>/dev/null || echo 0)))
+      # (A thread that ended since the glob counts 0.)
+      switches=$((switches + $(cat "$task/status" 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n + 0}')))
     done
   done
   echo "$user $system $switches"

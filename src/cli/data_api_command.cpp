@@ -29,7 +29,7 @@ struct DataApiOptions {
 // an event loop to a worker and its answer back; with a core busy, each hand-over woke the
 // other thread at once (wakeup preemption): two context switches a call. A batch thread runs
 // until it waits, so a loop hands over every call it has read, and a worker hands back every
-// answer it has ready: 0.4 switches a call under wrk -c32 on one core, 17% more calls.
+// answer it has ready: 0.4 switches a call under wrk -c32 on one core, 15% more calls.
 void schedule_as_batch() {
   sched_param none{};
   if (sched_setscheduler(0, SCHED_BATCH, &none) != 0) log::warn("data-api: batch scheduling refused; serving without it");
