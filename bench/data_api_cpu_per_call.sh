@@ -18,5 +18,6 @@ taskset -c "$server_core" "$strata_bin" data-api --port "$port" --threads 1 --qu
   2>"$bench_work/data-api.log" &
 bench_pids+=($!)
 wait_for "http://127.0.0.1:$port/Execute"
-cpu_per_request "http://127.0.0.1:$port" "$seconds" "strata data-api, POST /Execute" "${bench_pids[-1]}" \
-  -- -s "$bench_root/bench/data_api_execute.lua"
+execute=(-s "$bench_root/bench/data_api_execute.lua")
+taskset -c "$client_core" wrk -t1 -c32 -d1s "${execute[@]}" "http://127.0.0.1:$port" >/dev/null  # warm-up
+cpu_per_request "http://127.0.0.1:$port" "$seconds" "strata data-api, POST /Execute" "${bench_pids[-1]}" -- "${execute[@]}"

@@ -197,8 +197,8 @@ bench_quick_note() {
   if [ "$bench_quick" = 1 ]; then echo "(BENCH_QUICK=1: short runs, figures are only a validation)"; fi
 }
 
-# cpu_per_request URL SECONDS LABEL PID... [-- WRK_ARGS...]: wrk -t1 -c32 on URL for SECONDS (after a 1 s warm-up)
-# and what the processes PID... (every thread of each) spent per request meanwhile: user and system CPU
+# cpu_per_request URL SECONDS LABEL PID... [-- WRK_ARGS...]: wrk -t1 -c32 on URL for SECONDS (the caller warms up
+# first) and what the processes PID... (every thread of each) spent per request meanwhile: user and system CPU
 # (/proc/PID/stat, all threads) and context switches (/proc/PID/task/*/status). Prints one line after LABEL.
 cpu_per_request() {
   local url=$1 seconds=$2 label=$3
@@ -206,7 +206,6 @@ cpu_per_request() {
   local pids=() wrk_args=()
   while [ $# -gt 0 ] && [ "$1" != -- ]; do pids+=("$1"); shift; done
   [ $# -gt 0 ] && { shift; wrk_args=("$@"); }
-  taskset -c "$client_core" wrk -t1 -c32 -d1s "${wrk_args[@]}" "$url" >/dev/null
   local user0 system0 switches0 user1 system1 switches1
   read -r user0 system0 switches0 < <(cpu_sample "${pids[@]}")
   taskset -c "$client_core" wrk -t1 -c32 -d"${seconds}s" "${wrk_args[@]}" "$url" >"$bench_work/cpu-wrk.txt"
